@@ -1,0 +1,47 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export CASTCART_TEST_POSTGRES_URL ?=
+export CASTCART_TEST_REDIS_URL ?=
+
+.PHONY: install demo serve test test-services lint format typecheck bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/castcart demo
+
+serve: $(STAMP)
+	$(BIN)/castcart serve
+
+# The whole suite on the embedded defaults (SQLite, in-process bus). Tests that need
+# PostgreSQL or Redis skip, saying why, unless CASTCART_TEST_*_URL point at a server.
+test: $(STAMP)
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+# Service-backed tests only (PostgreSQL, Redis); .ci/run sets the URLs.
+test-services: $(STAMP)
+	$(BIN)/pytest -q -m "postgres or redis" -p no:randomly
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/flash_sale.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,1 @@
+"""Stores (tenants), staff users with roles, shoppers, and authentication tokens."""

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, status
+from sqlalchemy import select
+
+from castcart.accounts import service
+from castcart.accounts.models import Shopper, StaffUser, Store
+from castcart.accounts.schemas import (
+    GuestSessionIn,
+    LoginIn,
+    MeOut,
+    ShopperLoginIn,
+    ShopperOut,
+    ShopperRegisterIn,
+    ShopperSessionOut,
+    SignupOut,
+    StaffIn,
+    StaffOut,
+    StoreOut,
+    StoreSignupIn,
+    TokenOut,
+)
+from castcart.core.errors import NotFoundError, PermissionDeniedError
+from castcart.web.deps import Credentials, Ctx, CurrentShopper, PublicStore, Staff, _token
+from castcart.web.errors import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=ERROR_RESPONSES)
+
+
+@router.post("/stores", status_code=status.HTTP_201_CREATED, response_model=SignupOut)
+def sign_up(ctx: Ctx, data: StoreSignupIn) -> SignupOut:
+    """Create a store and its owner; returns the owner's API token."""
+    if not ctx.settings.allow_signup:
+        raise PermissionDeniedError("sign-up is disabled on this server", code="signup_disabled")
+    ttl = timedelta(hours=ctx.settings.session_ttl_hours)
+    with ctx.unit_of_work() as (session, _):
+        store, owner = service.create_store(
+            session,
+            slug=data.slug,
+            name=data.name,
+            currency=data.currency,
+            country=data.country,
+            default_locale=data.default_locale,
+            owner_email=str(data.owner_email),
+            owner_password=data.owner_password,
+        )
+        token, _user = service.login_staff(
+            session,
+            store_slug=store.slug,
+            email=str(data.owner_email),
+            password=data.owner_password,
+            ttl=ttl,
+        )
+        return SignupOut(
+            store=StoreOut.model_validate(store), owner=StaffOut.model_validate(owner), token=token
+        )
+
+
+@router.post("/auth/login", response_model=TokenOut)
+def login(ctx: Ctx, data: LoginIn) -> TokenOut:
+    with ctx.unit_of_work() as (session, _):
+        token, _user = service.login_staff(
+            session,
+            store_slug=data.store,
+            email=str(data.email),
+            password=data.password,
+            ttl=timedelta(hours=ctx.settings.session_ttl_hours),
+        )
+    return TokenOut(token=token)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(ctx: Ctx, staff: Staff, credentials: Credentials) -> None:
+    with ctx.unit_of_work() as (session, _):
+        service.revoke_token(session, _token(credentials))
+
+
+@router.get("/auth/me", response_model=MeOut)
+def me(ctx: Ctx, staff: Staff) -> MeOut:
+    with ctx.db.read() as session:
+        user = session.get(StaffUser, staff.user_id)
+        store = session.get(Store, staff.store_id)
+        if user is None or store is None:
+            raise NotFoundError("account not found")
+        return MeOut(user=StaffOut.model_validate(user), store=StoreOut.model_validate(store))
+
+
+@router.get("/staff", response_model=list[StaffOut])
+def list_staff(ctx: Ctx, staff: Staff) -> list[StaffOut]:
+    staff.require("staff.write")
+    with ctx.db.read() as session:
+        users = session.scalars(
+            select(StaffUser).where(StaffUser.store_id == staff.store_id).order_by(StaffUser.email)
+        ).all()
+        return [StaffOut.model_validate(u) for u in users]
+
+
+@router.post("/staff", status_code=status.HTTP_201_CREATED, response_model=StaffOut)
+def add_staff(ctx: Ctx, staff: Staff, data: StaffIn) -> StaffOut:
+    staff.require("staff.write")
+    with ctx.unit_of_work() as (session, _):
+        user = service.add_staff(
+            session,
+            staff.store_id,
+            email=str(data.email),
+            password=data.password,
+            role=service.Role(data.role),
+            display_name=data.display_name,
+        )
+        return StaffOut.model_validate(user)
+
+
+shop_router = APIRouter(
+    prefix="/api/v1/shop/{store_slug}", tags=["shop"], responses=ERROR_RESPONSES
+)
+
+
+@shop_router.post(
+    "/sessions", status_code=status.HTTP_201_CREATED, response_model=ShopperSessionOut
+)
+def start_guest_session(ctx: Ctx, store: PublicStore, data: GuestSessionIn) -> ShopperSessionOut:
+    """A guest shopper session: no sign-up needed to watch, chat and buy."""
+    with ctx.unit_of_work() as (session, _):
+        token, shopper = service.start_guest_session(
+            session,
+            store,
+            locale=data.locale,
+            country=data.country,
+            display_name=data.display_name,
+            ttl=timedelta(hours=ctx.settings.session_ttl_hours),
+        )
+        return ShopperSessionOut(token=token, shopper=ShopperOut.model_validate(shopper))
+
+
+@shop_router.get("/me", response_model=ShopperOut)
+def shopper_me(ctx: Ctx, shopper: CurrentShopper) -> ShopperOut:
+    with ctx.db.read() as session:
+        row = session.get(Shopper, shopper.shopper_id)
+        return ShopperOut.model_validate(row)
+
+
+@shop_router.post("/account", response_model=ShopperOut)
+def register(ctx: Ctx, shopper: CurrentShopper, data: ShopperRegisterIn) -> ShopperOut:
+    """Turn the guest session into an account; cart and orders stay with it."""
+    with ctx.unit_of_work() as (session, _):
+        row = service.register_shopper(
+            session, shopper.shopper_id, email=str(data.email), password=data.password
+        )
+        return ShopperOut.model_validate(row)
+
+
+@shop_router.post("/login", response_model=ShopperSessionOut)
+def shopper_login(ctx: Ctx, store: PublicStore, data: ShopperLoginIn) -> ShopperSessionOut:
+    with ctx.unit_of_work() as (session, _):
+        token, row = service.login_shopper(
+            session,
+            store,
+            email=str(data.email),
+            password=data.password,
+            ttl=timedelta(hours=ctx.settings.session_ttl_hours),
+        )
+        return ShopperSessionOut(token=token, shopper=ShopperOut.model_validate(row))

@@ -1,0 +1,259 @@
+"""Sign-up, login, staff and shopper sessions. Every lookup is scoped by store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from castcart.accounts.models import AuthToken, Shopper, StaffUser, Store
+from castcart.accounts.security import hash_password, token_digest, verify_password
+from castcart.core.clock import utcnow
+from castcart.core.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from castcart.core.ids import new_token
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    HOST = "host"
+    MODERATOR = "moderator"
+
+
+# What each role may do. Owners do everything; hosts run shows; moderators read and moderate.
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.OWNER: frozenset(
+        {
+            "catalog.read",
+            "catalog.write",
+            "shows.read",
+            "shows.write",
+            "shows.run",
+            "promotions.read",
+            "promotions.write",
+            "orders.read",
+            "orders.write",
+            "staff.write",
+        }
+    ),
+    Role.HOST: frozenset(
+        {"catalog.read", "shows.read", "shows.run", "promotions.read", "orders.read"}
+    ),
+    Role.MODERATOR: frozenset({"catalog.read", "shows.read"}),
+}
+
+
+@dataclass(frozen=True)
+class StaffPrincipal:
+    store_id: str
+    user_id: str
+    role: Role
+
+    def require(self, permission: str) -> None:
+        if permission not in PERMISSIONS[self.role]:
+            raise PermissionDeniedError(
+                f"role {self.role.value!r} may not do {permission!r}",
+                details={"permission": permission},
+            )
+
+
+@dataclass(frozen=True)
+class ShopperPrincipal:
+    store_id: str
+    shopper_id: str
+
+
+def create_store(
+    session: Session,
+    *,
+    slug: str,
+    name: str,
+    currency: str,
+    country: str,
+    default_locale: str,
+    owner_email: str,
+    owner_password: str,
+) -> tuple[Store, StaffUser]:
+    if session.scalar(select(Store.id).where(Store.slug == slug)) is not None:
+        raise ConflictError(f"store slug {slug!r} is taken", code="slug_taken")
+    store = Store(
+        slug=slug, name=name, currency=currency, country=country, default_locale=default_locale
+    )
+    session.add(store)
+    session.flush()
+    owner = StaffUser(
+        store_id=store.id,
+        email=owner_email.lower(),
+        password_hash=hash_password(owner_password),
+        role=Role.OWNER.value,
+        display_name=owner_email.split("@")[0],
+    )
+    session.add(owner)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # two sign-ups racing for one slug
+        raise ConflictError(f"store slug {slug!r} is taken", code="slug_taken") from exc
+    return store, owner
+
+
+def add_staff(
+    session: Session, store_id: str, *, email: str, password: str, role: Role, display_name: str
+) -> StaffUser:
+    email = email.lower()
+    existing = session.scalar(
+        select(StaffUser.id).where(StaffUser.store_id == store_id, StaffUser.email == email)
+    )
+    if existing is not None:
+        raise ConflictError(f"{email} is already on this store's staff", code="email_taken")
+    user = StaffUser(
+        store_id=store_id,
+        email=email,
+        password_hash=hash_password(password),
+        role=role.value,
+        display_name=display_name or email.split("@")[0],
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_store_by_slug(session: Session, slug: str) -> Store:
+    store = session.scalar(select(Store).where(Store.slug == slug))
+    if store is None:
+        raise NotFoundError(f"no store {slug!r}", code="store_not_found")
+    return store
+
+
+def _issue_token(
+    session: Session,
+    *,
+    prefix: str,
+    kind: str,
+    store_id: str,
+    ttl: timedelta,
+    staff_id: str | None = None,
+    shopper_id: str | None = None,
+) -> str:
+    token = new_token(prefix)
+    session.add(
+        AuthToken(
+            token_hash=token_digest(token),
+            kind=kind,
+            store_id=store_id,
+            staff_id=staff_id,
+            shopper_id=shopper_id,
+            expires_at=utcnow() + ttl,
+        )
+    )
+    session.flush()
+    return token
+
+
+def login_staff(
+    session: Session, *, store_slug: str, email: str, password: str, ttl: timedelta
+) -> tuple[str, StaffUser]:
+    store = session.scalar(select(Store).where(Store.slug == store_slug))
+    user = None
+    if store is not None:
+        user = session.scalar(
+            select(StaffUser).where(
+                StaffUser.store_id == store.id, StaffUser.email == email.lower()
+            )
+        )
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise AuthenticationError("wrong store, email or password", code="invalid_credentials")
+    token = _issue_token(
+        session, prefix="ccs", kind="staff", store_id=user.store_id, staff_id=user.id, ttl=ttl
+    )
+    return token, user
+
+
+def start_guest_session(
+    session: Session,
+    store: Store,
+    *,
+    locale: str,
+    country: str | None,
+    display_name: str,
+    ttl: timedelta,
+) -> tuple[str, Shopper]:
+    shopper = Shopper(store_id=store.id, locale=locale, country=country, display_name=display_name)
+    session.add(shopper)
+    session.flush()
+    token = _issue_token(
+        session, prefix="ccg", kind="shopper", store_id=store.id, shopper_id=shopper.id, ttl=ttl
+    )
+    return token, shopper
+
+
+def register_shopper(session: Session, shopper_id: str, *, email: str, password: str) -> Shopper:
+    """Turn the current guest into an account, keeping its cart and orders."""
+    shopper = session.get(Shopper, shopper_id)
+    if shopper is None:
+        raise NotFoundError("shopper not found")
+    if shopper.email is not None:
+        raise ConflictError("this session already has an account", code="already_registered")
+    taken = session.scalar(
+        select(Shopper.id).where(
+            Shopper.store_id == shopper.store_id, Shopper.email == email.lower()
+        )
+    )
+    if taken is not None:
+        raise ConflictError("an account with this email exists; log in", code="email_taken")
+    shopper.email = email.lower()
+    shopper.password_hash = hash_password(password)
+    session.flush()
+    return shopper
+
+
+def login_shopper(
+    session: Session, store: Store, *, email: str, password: str, ttl: timedelta
+) -> tuple[str, Shopper]:
+    shopper = session.scalar(
+        select(Shopper).where(Shopper.store_id == store.id, Shopper.email == email.lower())
+    )
+    if shopper is None or not verify_password(shopper.password_hash, password):
+        raise AuthenticationError("wrong email or password", code="invalid_credentials")
+    token = _issue_token(
+        session, prefix="ccg", kind="shopper", store_id=store.id, shopper_id=shopper.id, ttl=ttl
+    )
+    return token, shopper
+
+
+def resolve_token(session: Session, token: str) -> AuthToken:
+    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == token_digest(token)))
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        raise AuthenticationError("invalid or expired token", code="invalid_token")
+    return row
+
+
+def staff_principal(session: Session, token: str) -> StaffPrincipal:
+    row = resolve_token(session, token)
+    if row.kind != "staff" or row.staff_id is None:
+        raise AuthenticationError("a staff token is required", code="invalid_token")
+    user = session.get(StaffUser, row.staff_id)
+    if user is None:
+        raise AuthenticationError("invalid or expired token", code="invalid_token")
+    return StaffPrincipal(store_id=user.store_id, user_id=user.id, role=Role(user.role))
+
+
+def shopper_principal(session: Session, token: str, store_id: str) -> ShopperPrincipal:
+    row = resolve_token(session, token)
+    if row.kind != "shopper" or row.shopper_id is None or row.store_id != store_id:
+        raise AuthenticationError(
+            "a shopper session for this store is required", code="invalid_token"
+        )
+    return ShopperPrincipal(store_id=row.store_id, shopper_id=row.shopper_id)
+
+
+def revoke_token(session: Session, token: str) -> None:
+    row = resolve_token(session, token)
+    row.revoked_at = utcnow()

@@ -1,0 +1,1 @@
+"""Products, variants, localized content, images, attributes, warehouses and stock."""

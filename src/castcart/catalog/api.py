@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+from sqlalchemy.orm import Session
+
+from castcart.accounts.models import Store
+from castcart.catalog import service
+from castcart.catalog.models import Product
+from castcart.catalog.schemas import (
+    ProductIn,
+    ProductOut,
+    ProductPatch,
+    StockIn,
+    StockOut,
+    VariantIn,
+    VariantOut,
+    VariantPatch,
+    WarehouseIn,
+    WarehouseOut,
+)
+from castcart.core.errors import NotFoundError
+from castcart.web.deps import Ctx, PublicStore, Staff
+from castcart.web.errors import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api/v1", tags=["catalog"], responses=ERROR_RESPONSES)
+ObjectId = Annotated[str, Path(max_length=32)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=10**6)]
+
+
+def product_out(session: Session, product: Product, *, public: bool = False) -> ProductOut:
+    """Staff see stock per warehouse; shoppers only see how many are available."""
+    stock = service.stock_for_variants(session, [v.id for v in product.variants])
+    out = ProductOut.model_validate(product)
+    out.variants = [service.variant_out(v, stock[v.id]) for v in product.variants]
+    if public:
+        for variant in out.variants:
+            variant.stock = []
+    return out
+
+
+def _store_currency(session: Session, store_id: str) -> str:
+    store = session.get(Store, store_id)
+    assert store is not None  # noqa: S101 - the principal's store exists
+    return store.currency
+
+
+@router.get("/products", response_model=list[ProductOut])
+def list_products(
+    ctx: Ctx, staff: Staff, limit: Limit = 100, offset: Offset = 0
+) -> list[ProductOut]:
+    staff.require("catalog.read")
+    with ctx.db.read() as session:
+        return [
+            product_out(session, p)
+            for p in service.list_products(session, staff.store_id, limit=limit, offset=offset)
+        ]
+
+
+@router.post("/products", status_code=status.HTTP_201_CREATED, response_model=ProductOut)
+def create_product(ctx: Ctx, staff: Staff, data: ProductIn) -> ProductOut:
+    staff.require("catalog.write")
+    with ctx.unit_of_work() as (session, _):
+        product = service.create_product(
+            session, staff.store_id, _store_currency(session, staff.store_id), data
+        )
+        return product_out(session, product)
+
+
+@router.get("/products/{product_id}", response_model=ProductOut)
+def get_product(ctx: Ctx, staff: Staff, product_id: ObjectId) -> ProductOut:
+    staff.require("catalog.read")
+    with ctx.db.read() as session:
+        return product_out(session, service.get_product(session, staff.store_id, product_id))
+
+
+@router.patch("/products/{product_id}", response_model=ProductOut)
+def update_product(ctx: Ctx, staff: Staff, product_id: ObjectId, data: ProductPatch) -> ProductOut:
+    staff.require("catalog.write")
+    with ctx.unit_of_work() as (session, _):
+        product = service.update_product(session, staff.store_id, product_id, data)
+        return product_out(session, product)
+
+
+@router.post(
+    "/products/{product_id}/variants",
+    status_code=status.HTTP_201_CREATED,
+    response_model=VariantOut,
+)
+def add_variant(ctx: Ctx, staff: Staff, product_id: ObjectId, data: VariantIn) -> VariantOut:
+    staff.require("catalog.write")
+    with ctx.unit_of_work() as (session, _):
+        variant = service.add_variant(
+            session, staff.store_id, _store_currency(session, staff.store_id), product_id, data
+        )
+        return service.variant_out(variant, [])
+
+
+@router.patch("/variants/{variant_id}", response_model=VariantOut)
+def update_variant(ctx: Ctx, staff: Staff, variant_id: ObjectId, data: VariantPatch) -> VariantOut:
+    staff.require("catalog.write")
+    with ctx.unit_of_work() as (session, _):
+        variant = service.update_variant(session, staff.store_id, variant_id, data)
+        stock = service.stock_for_variants(session, [variant.id])[variant.id]
+        return service.variant_out(variant, stock)
+
+
+@router.put("/variants/{variant_id}/stock/{warehouse_id}", response_model=StockOut)
+def set_stock(
+    ctx: Ctx, staff: Staff, variant_id: ObjectId, warehouse_id: ObjectId, data: StockIn
+) -> StockOut:
+    staff.require("catalog.write")
+    with ctx.unit_of_work() as (session, _):
+        service.set_stock(session, staff.store_id, variant_id, warehouse_id, data.quantity)
+        levels = service.stock_for_variants(session, [variant_id])[variant_id]
+        return next(s for s in levels if s.warehouse_id == warehouse_id)
+
+
+@router.get("/warehouses", response_model=list[WarehouseOut])
+def list_warehouses(ctx: Ctx, staff: Staff) -> list[WarehouseOut]:
+    staff.require("catalog.read")
+    with ctx.db.read() as session:
+        return [
+            WarehouseOut.model_validate(w) for w in service.list_warehouses(session, staff.store_id)
+        ]
+
+
+@router.post("/warehouses", status_code=status.HTTP_201_CREATED, response_model=WarehouseOut)
+def create_warehouse(ctx: Ctx, staff: Staff, data: WarehouseIn) -> WarehouseOut:
+    staff.require("catalog.write")
+    with ctx.unit_of_work() as (session, _):
+        return WarehouseOut.model_validate(service.create_warehouse(session, staff.store_id, data))
+
+
+shop_router = APIRouter(
+    prefix="/api/v1/shop/{store_slug}", tags=["shop"], responses=ERROR_RESPONSES
+)
+
+
+@shop_router.get("/products", response_model=list[ProductOut])
+def shop_products(
+    ctx: Ctx, store: PublicStore, limit: Limit = 100, offset: Offset = 0
+) -> list[ProductOut]:
+    with ctx.db.read() as session:
+        return [
+            product_out(session, p, public=True)
+            for p in service.list_products(
+                session, store.id, only_active=True, limit=limit, offset=offset
+            )
+        ]
+
+
+@shop_router.get("/products/{product_id}", response_model=ProductOut)
+def shop_product(ctx: Ctx, store: PublicStore, product_id: ObjectId) -> ProductOut:
+    with ctx.db.read() as session:
+        product = service.get_product(session, store.id, product_id)
+        if product.status != "active":
+            raise NotFoundError("product not found", code="product_not_found")
+        return product_out(session, product, public=True)

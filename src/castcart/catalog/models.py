@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from castcart.core.clock import utcnow
+from castcart.core.db import Base
+from castcart.core.ids import new_id
+from castcart.core.types import ID, UTCDateTime
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("store_id", "handle"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    handle: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    # Structured attributes (material, capacity, power, dimensions, origin, certifications,
+    # category) that compliance fact-checks and tax categorisation read.
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    translations: Mapped[list[ProductTranslation]] = relationship(
+        cascade="all, delete-orphan", order_by="ProductTranslation.locale", lazy="selectin"
+    )
+    images: Mapped[list[ProductImage]] = relationship(
+        cascade="all, delete-orphan", order_by="ProductImage.position", lazy="selectin"
+    )
+    variants: Mapped[list[Variant]] = relationship(
+        cascade="all, delete-orphan", order_by="Variant.sku", lazy="selectin"
+    )
+
+
+class ProductTranslation(Base):
+    __tablename__ = "product_translations"
+    __table_args__ = (UniqueConstraint("product_id", "locale"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProductImage(Base):
+    __tablename__ = "product_images"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2000))
+    alt: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Variant(Base):
+    __tablename__ = "variants"
+    __table_args__ = (
+        UniqueConstraint("store_id", "sku"),
+        CheckConstraint("price_amount >= 0", name="variant_price_non_negative"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[str] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    sku: Mapped[str] = mapped_column(String(64))
+    options: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    price_amount: Mapped[int] = mapped_column(Integer)  # minor units of `currency`
+    currency: Mapped[str] = mapped_column(String(3))
+    weight_grams: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Warehouse(Base):
+    __tablename__ = "warehouses"
+    __table_args__ = (UniqueConstraint("store_id", "code"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    # Lower goes first when several warehouses can fulfil a line.
+    priority: Mapped[int] = mapped_column(Integer, default=100)
+
+
+class StockLevel(Base):
+    """On-hand quantity and the part of it held by unpaid orders (``reserved``)."""
+
+    __tablename__ = "stock_levels"
+    __table_args__ = (
+        UniqueConstraint("variant_id", "warehouse_id"),
+        CheckConstraint("reserved >= 0", name="stock_reserved_non_negative"),
+        CheckConstraint("quantity >= reserved", name="stock_never_oversold"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[str] = mapped_column(
+        ForeignKey("variants.id", ondelete="CASCADE"), index=True
+    )
+    warehouse_id: Mapped[str] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator
+
+Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Handle = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
+Sku = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Amount = Annotated[int, Field(ge=0, le=10**12, description="integer minor units")]
+
+ATTRIBUTE_KEYS = {
+    "material",
+    "capacity",
+    "power",
+    "dimensions",
+    "origin",
+    "certifications",
+    "category",
+    "weight",
+    "ingredients",
+    "restricted",
+}
+
+
+class Translation(BaseModel):
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
+
+    locale: Locale
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+    description: Annotated[str, StringConstraints(max_length=20000)] = ""
+
+
+class Image(BaseModel):
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
+
+    url: HttpUrl | Annotated[str, StringConstraints(pattern=r"^/[^\s]{0,1999}$")]
+    alt: Annotated[str, StringConstraints(max_length=300)] = ""
+
+
+class VariantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: Sku
+    options: dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=40)],
+        Annotated[str, StringConstraints(min_length=1, max_length=80)],
+    ] = {}
+    price_amount: Amount
+    weight_grams: Annotated[int, Field(ge=0, le=10**7)] | None = None
+
+
+class VariantPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    price_amount: Amount | None = None
+    options: dict[str, str] | None = None
+    weight_grams: Annotated[int, Field(ge=0, le=10**7)] | None = None
+
+
+class ProductIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    handle: Handle
+    status: Annotated[str, StringConstraints(pattern="^(draft|active|archived)$")] = "active"
+    translations: Annotated[list[Translation], Field(min_length=1, max_length=50)]
+    images: Annotated[list[Image], Field(max_length=50)] = []
+    attributes: dict[str, Any] = {}
+    variants: Annotated[list[VariantIn], Field(min_length=1, max_length=200)]
+
+    @field_validator("attributes")
+    @classmethod
+    def _known_attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(value) - ATTRIBUTE_KEYS
+        if unknown:
+            raise ValueError(
+                f"unknown attributes {sorted(unknown)}; allowed: {sorted(ATTRIBUTE_KEYS)}"
+            )
+        return value
+
+
+class ProductPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Annotated[str, StringConstraints(pattern="^(draft|active|archived)$")] | None = None
+    translations: Annotated[list[Translation], Field(min_length=1, max_length=50)] | None = None
+    images: Annotated[list[Image], Field(max_length=50)] | None = None
+    attributes: dict[str, Any] | None = None
+
+    @field_validator("attributes")
+    @classmethod
+    def _known_attributes(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            ProductIn._known_attributes(value)
+        return value
+
+
+class StockOut(BaseModel):
+    warehouse_id: str
+    warehouse_code: str
+    quantity: int
+    reserved: int
+    available: int
+
+
+class VariantOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    product_id: str
+    sku: str
+    options: dict[str, str]
+    price_amount: int
+    currency: str
+    weight_grams: int | None
+    available: int = 0
+    stock: list[StockOut] = []
+
+
+class ProductOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    handle: str
+    status: str
+    translations: list[Translation]
+    images: list[Image]
+    attributes: dict[str, Any]
+    variants: list[VariantOut]
+
+
+class WarehouseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    country: CountryCode
+    priority: Annotated[int, Field(ge=0, le=10000)] = 100
+
+
+class WarehouseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    code: str
+    name: str
+    country: str
+    priority: int
+
+
+class StockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: Annotated[int, Field(ge=0, le=10**9)]

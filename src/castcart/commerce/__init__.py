@@ -1,0 +1,1 @@
+"""Carts, promotions (coupons, share-to-unlock), checkout, orders and payments."""

@@ -1,0 +1,351 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from castcart.commerce import cart as carts
+from castcart.commerce import orders, payments, promotions
+from castcart.commerce.checkout import CheckoutRequest, checkout, find_existing
+from castcart.commerce.models import Order, Payment, ShareCode, ShareOffer
+from castcart.commerce.schemas import (
+    CartLineIn,
+    CartLineQuantity,
+    CartOut,
+    CartPatch,
+    CheckoutIn,
+    CouponIn,
+    CouponOut,
+    OrderOut,
+    OrderTransitionIn,
+    PaymentOut,
+    SandboxOutcomeIn,
+    ShareCodeOut,
+    ShareOfferIn,
+    ShareOfferOut,
+)
+from castcart.core.clock import utcnow
+from castcart.core.errors import ConflictError, NotFoundError
+from castcart.shows.service import get_show
+from castcart.web.deps import Ctx, CurrentShopper, Staff
+from castcart.web.errors import ERROR_RESPONSES
+
+ObjectId = Annotated[str, Path(max_length=32)]
+IdempotencyKey = Annotated[
+    str, Header(alias="Idempotency-Key", min_length=8, max_length=128, pattern=r"^[\x21-\x7e]+$")
+]
+
+router = APIRouter(prefix="/api/v1", tags=["commerce"], responses=ERROR_RESPONSES)
+
+
+@router.get("/coupons", response_model=list[CouponOut])
+def list_coupons(ctx: Ctx, staff: Staff) -> list[CouponOut]:
+    staff.require("promotions.read")
+    with ctx.db.read() as session:
+        return [
+            CouponOut.model_validate(c) for c in promotions.list_coupons(session, staff.store_id)
+        ]
+
+
+@router.post("/coupons", status_code=status.HTTP_201_CREATED, response_model=CouponOut)
+def create_coupon(ctx: Ctx, staff: Staff, data: CouponIn) -> CouponOut:
+    staff.require("promotions.write")
+    with ctx.unit_of_work() as (session, _):
+        return CouponOut.model_validate(promotions.create_coupon(session, staff.store_id, data))
+
+
+@router.post(
+    "/shows/{show_id}/share-offers",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ShareOfferOut,
+    tags=["shows"],
+)
+def create_share_offer(
+    ctx: Ctx, staff: Staff, show_id: ObjectId, data: ShareOfferIn
+) -> ShareOfferOut:
+    staff.require("promotions.write")
+    with ctx.unit_of_work() as (session, _):
+        offer = promotions.create_share_offer(session, staff.store_id, show_id, data)
+        return ShareOfferOut.model_validate(offer)
+
+
+@router.get("/orders", response_model=list[OrderOut])
+def list_orders(
+    ctx: Ctx,
+    staff: Staff,
+    order_status: Annotated[
+        str | None,
+        Query(alias="status", pattern="^(pending_payment|paid|fulfilled|cancelled|refunded)$"),
+    ] = None,
+    show_id: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10**6)] = 0,
+) -> list[OrderOut]:
+    staff.require("orders.read")
+    with ctx.db.read() as session:
+        query = select(Order).where(Order.store_id == staff.store_id)
+        if order_status:
+            query = query.where(Order.status == order_status)
+        if show_id:
+            query = query.where(Order.show_id == show_id)
+        rows = session.scalars(
+            query.order_by(Order.created_at.desc(), Order.id).limit(limit).offset(offset)
+        ).all()
+        return [OrderOut.model_validate(o) for o in rows]
+
+
+@router.get("/orders/{order_id}", response_model=OrderOut)
+def get_order(ctx: Ctx, staff: Staff, order_id: ObjectId) -> OrderOut:
+    staff.require("orders.read")
+    with ctx.db.read() as session:
+        return OrderOut.model_validate(orders.get_order(session, staff.store_id, order_id))
+
+
+@router.post("/orders/{order_id}/transition", response_model=OrderOut)
+def transition_order(
+    ctx: Ctx, staff: Staff, order_id: ObjectId, data: OrderTransitionIn
+) -> OrderOut:
+    """Merchant-side moves: fulfil, cancel, refund. Payment moves come from the gateway."""
+    staff.require("orders.write")
+    with ctx.unit_of_work() as (session, outbox):
+        order = orders.get_order(session, staff.store_id, order_id)
+        orders.transition(
+            session,
+            order,
+            data.to,
+            actor=f"staff:{staff.user_id}",
+            reason=data.reason,
+            outbox=outbox,
+            low_stock_threshold=ctx.settings.low_stock_threshold,
+        )
+        return OrderOut.model_validate(order)
+
+
+shop_router = APIRouter(
+    prefix="/api/v1/shop/{store_slug}", tags=["shop"], responses=ERROR_RESPONSES
+)
+
+
+@shop_router.get("/cart", response_model=CartOut)
+def get_cart(ctx: Ctx, shopper: CurrentShopper) -> CartOut:
+    with ctx.unit_of_work() as (session, _):
+        cart = carts.get_or_create_cart(session, shopper.store.id, shopper.shopper_id)
+        return carts.cart_view(session, cart, shopper.store, "en", utcnow())
+
+
+@shop_router.patch("/cart", response_model=CartOut)
+def patch_cart(ctx: Ctx, shopper: CurrentShopper, data: CartPatch) -> CartOut:
+    """Attach the cart to a show (live prices), a coupon code or an unlocked share code."""
+    with ctx.unit_of_work() as (session, _):
+        cart = carts.get_or_create_cart(session, shopper.store.id, shopper.shopper_id)
+        carts.patch_cart(session, cart, data)
+        return carts.cart_view(session, cart, shopper.store, "en", utcnow())
+
+
+@shop_router.post("/cart/lines", response_model=CartOut)
+def add_cart_line(ctx: Ctx, shopper: CurrentShopper, data: CartLineIn) -> CartOut:
+    with ctx.unit_of_work() as (session, _):
+        cart = carts.get_or_create_cart(session, shopper.store.id, shopper.shopper_id)
+        carts.add_line(session, cart, data.variant_id, data.quantity)
+        return carts.cart_view(session, cart, shopper.store, "en", utcnow())
+
+
+@shop_router.put("/cart/lines/{variant_id}", response_model=CartOut)
+def set_cart_line(
+    ctx: Ctx, shopper: CurrentShopper, variant_id: ObjectId, data: CartLineQuantity
+) -> CartOut:
+    """Set a line's quantity; 0 removes it."""
+    with ctx.unit_of_work() as (session, _):
+        cart = carts.get_or_create_cart(session, shopper.store.id, shopper.shopper_id)
+        carts.set_line_quantity(session, cart, variant_id, data.quantity)
+        return carts.cart_view(session, cart, shopper.store, "en", utcnow())
+
+
+@shop_router.post(
+    "/checkout",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrderOut,
+    responses={
+        200: {"model": OrderOut, "description": "Replay of an earlier request with this key"}
+    },
+)
+def checkout_cart(
+    ctx: Ctx,
+    shopper: CurrentShopper,
+    response: Response,
+    idempotency_key: IdempotencyKey,
+    data: CheckoutIn,
+) -> OrderOut:
+    """Reserve stock and create an order awaiting payment. Send the same ``Idempotency-Key``
+    to retry safely: the same key returns the same order, never a second one."""
+    request = CheckoutRequest(
+        store=shopper.store,
+        shopper_id=shopper.shopper_id,
+        idempotency_key=idempotency_key,
+        expected_total_amount=data.expected_total_amount,
+        locale="en",
+        now=utcnow(),
+        reservation_ttl=timedelta(seconds=ctx.settings.reservation_ttl_seconds),
+        low_stock_threshold=ctx.settings.low_stock_threshold,
+    )
+    try:
+        with ctx.unit_of_work() as (session, outbox):
+            order, created = checkout(session, request, outbox)
+            out = OrderOut.model_validate(order)
+    except IntegrityError:
+        # A concurrent request with the same key won the race; everything of ours rolled back.
+        with ctx.db.read() as session:
+            existing = find_existing(session, request)
+            if existing is None:
+                raise
+            out, created = OrderOut.model_validate(existing), False
+    if not created:
+        response.status_code = status.HTTP_200_OK
+        response.headers["Idempotent-Replayed"] = "true"
+    return out
+
+
+@shop_router.get("/orders", response_model=list[OrderOut])
+def my_orders(ctx: Ctx, shopper: CurrentShopper) -> list[OrderOut]:
+    with ctx.db.read() as session:
+        rows = session.scalars(
+            select(Order)
+            .where(Order.shopper_id == shopper.shopper_id)
+            .order_by(Order.created_at.desc())
+            .limit(100)
+        ).all()
+        return [OrderOut.model_validate(o) for o in rows]
+
+
+def _shopper_order(session: object, shopper: CurrentShopper, order_id: str) -> Order:
+    order = orders.get_order(session, shopper.store.id, order_id)  # type: ignore[arg-type]
+    if order.shopper_id != shopper.shopper_id:
+        raise NotFoundError("order not found", code="order_not_found")
+    return order
+
+
+@shop_router.get("/orders/{order_id}", response_model=OrderOut)
+def my_order(ctx: Ctx, shopper: CurrentShopper, order_id: ObjectId) -> OrderOut:
+    with ctx.db.read() as session:
+        return OrderOut.model_validate(_shopper_order(session, shopper, order_id))
+
+
+@shop_router.post(
+    "/orders/{order_id}/payments", status_code=status.HTTP_201_CREATED, response_model=PaymentOut
+)
+def pay_order(
+    ctx: Ctx,
+    shopper: CurrentShopper,
+    order_id: ObjectId,
+    gateway: Annotated[str, Query(pattern="^[a-z0-9_]{1,32}$")] = "sandbox",
+) -> PaymentOut:
+    """Start a payment with a gateway; confirmation arrives later by signed webhook."""
+    if gateway not in ctx.gateways:
+        raise NotFoundError(f"no payment gateway {gateway!r}", code="gateway_not_found")
+    with ctx.unit_of_work() as (session, _):
+        order = _shopper_order(session, shopper, order_id)
+        payment = payments.start_payment(
+            session, ctx.gateways[gateway], order, ctx.settings.public_base_url
+        )
+        out = PaymentOut.model_validate(payment)
+        out.checkout_url = (
+            f"{ctx.settings.public_base_url}/api/v1/sandbox/payments/{payment.reference}"
+            if payment.gateway == "sandbox"
+            else ""
+        )
+        return out
+
+
+@shop_router.get("/shows/{show_id}/share-offers", response_model=list[ShareOfferOut])
+def show_share_offers(ctx: Ctx, shopper: CurrentShopper, show_id: ObjectId) -> list[ShareOfferOut]:
+    with ctx.db.read() as session:
+        show = get_show(session, shopper.store.id, show_id)
+        return [
+            ShareOfferOut.model_validate(o) for o in promotions.list_share_offers(session, show.id)
+        ]
+
+
+def _share_out(session: object, code: ShareCode) -> ShareCodeOut:
+    offer = session.get(ShareOffer, code.offer_id)  # type: ignore[attr-defined]
+    return ShareCodeOut(
+        code=code.code,
+        offer_id=code.offer_id,
+        joins_count=code.joins_count,
+        invites_required=offer.invites_required,
+        unlocked=code.joins_count >= offer.invites_required,
+        redeemed=code.redeemed_order_id is not None,
+    )
+
+
+@shop_router.post("/share-offers/{offer_id}/code", response_model=ShareCodeOut)
+def my_share_code(ctx: Ctx, shopper: CurrentShopper, offer_id: ObjectId) -> ShareCodeOut:
+    """My personal link code for a share-to-unlock offer."""
+    with ctx.unit_of_work() as (session, _):
+        code = promotions.share_code_for(session, shopper.store.id, offer_id, shopper.shopper_id)
+        return _share_out(session, code)
+
+
+@shop_router.post("/share-codes/{code}/join", response_model=ShareCodeOut)
+def join_share_code(
+    ctx: Ctx, shopper: CurrentShopper, code: Annotated[str, Path(max_length=32)]
+) -> ShareCodeOut:
+    """An invited shopper arrives through someone's link; counts once per shopper."""
+    with ctx.unit_of_work() as (session, _):
+        row = promotions.join_with_code(session, shopper.store.id, code, shopper.shopper_id)
+        return _share_out(session, row)
+
+
+webhook_router = APIRouter(prefix="/api/v1", tags=["payments"], responses=ERROR_RESPONSES)
+
+
+@webhook_router.post("/webhooks/payments/{gateway}", status_code=status.HTTP_200_OK)
+async def payment_webhook(
+    ctx: Ctx,
+    request: Request,
+    gateway: Annotated[str, Path(pattern="^[a-z0-9_]{1,32}$")],
+) -> dict[str, str]:
+    """Gateway → castcart. The raw body's HMAC signature is checked before anything else."""
+    from starlette.concurrency import run_in_threadpool
+
+    if gateway not in ctx.gateways:
+        raise NotFoundError(f"no payment gateway {gateway!r}", code="gateway_not_found")
+    body = await request.body()
+    notice = ctx.gateways[gateway].parse_webhook(dict(request.headers), body)
+
+    def apply() -> str:
+        with ctx.unit_of_work() as (session, outbox):
+            payment = payments.apply_webhook(
+                session, gateway, notice, outbox, ctx.settings.low_stock_threshold
+            )
+            return "duplicate" if payment is None else payment.status
+
+    return {"result": await run_in_threadpool(apply)}
+
+
+@webhook_router.post("/sandbox/payments/{reference}", response_model=PaymentOut, tags=["sandbox"])
+def sandbox_complete(
+    ctx: Ctx, reference: Annotated[str, Path(max_length=80)], data: SandboxOutcomeIn
+) -> PaymentOut:
+    """The sandbox gateway's stand-in for a PSP's hosted payment page: it decides the outcome
+    and delivers a signed webhook through the same verification path a real PSP uses."""
+    gateway = ctx.gateways.get("sandbox")
+    if not isinstance(gateway, payments.SandboxGateway):
+        raise NotFoundError("the sandbox gateway is disabled", code="gateway_not_found")
+    with ctx.db.read() as session:
+        payment = session.scalar(
+            select(Payment).where(Payment.reference == reference, Payment.gateway == "sandbox")
+        )
+        if payment is None:
+            raise NotFoundError("unknown payment reference", code="payment_not_found")
+        if payment.status != "pending":
+            raise ConflictError(f"payment is already {payment.status}", code="payment_not_pending")
+    headers, body = gateway.webhook_for(payment, data.outcome)
+    notice = gateway.parse_webhook(headers, body)
+    with ctx.unit_of_work() as (session, outbox):
+        result = payments.apply_webhook(
+            session, "sandbox", notice, outbox, ctx.settings.low_stock_threshold
+        )
+        return PaymentOut.model_validate(result or payment)

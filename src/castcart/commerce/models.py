@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from castcart.core.clock import utcnow
+from castcart.core.db import Base
+from castcart.core.ids import new_id
+from castcart.core.types import ID, UTCDateTime
+
+
+class Coupon(Base):
+    __tablename__ = "coupons"
+    __table_args__ = (
+        UniqueConstraint("store_id", "code"),
+        CheckConstraint(
+            "max_uses_total IS NULL OR used_count <= max_uses_total", name="coupon_within_limit"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16))  # percent | fixed
+    percent_off: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    amount_off: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    max_uses_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_uses_per_customer: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    min_subtotal_amount: Mapped[int] = mapped_column(Integer, default=0)
+    used_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CouponRedemption(Base):
+    __tablename__ = "coupon_redemptions"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    coupon_id: Mapped[str] = mapped_column(ForeignKey("coupons.id", ondelete="CASCADE"), index=True)
+    shopper_id: Mapped[str] = mapped_column(ForeignKey("shoppers.id", ondelete="CASCADE"))
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+
+
+class ShareOffer(Base):
+    """Share-to-unlock: a shopper's referral code unlocks ``percent_off`` after N joins."""
+
+    __tablename__ = "share_offers"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    show_id: Mapped[str] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"), index=True)
+    percent_off: Mapped[int] = mapped_column(Integer)
+    invites_required: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ShareCode(Base):
+    __tablename__ = "share_codes"
+    __table_args__ = (UniqueConstraint("offer_id", "owner_shopper_id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[str] = mapped_column(ForeignKey("share_offers.id", ondelete="CASCADE"))
+    owner_shopper_id: Mapped[str] = mapped_column(ForeignKey("shoppers.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    joins_count: Mapped[int] = mapped_column(Integer, default=0)
+    redeemed_order_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class ShareJoin(Base):
+    __tablename__ = "share_joins"
+    __table_args__ = (UniqueConstraint("offer_id", "invitee_shopper_id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    offer_id: Mapped[str] = mapped_column(ForeignKey("share_offers.id", ondelete="CASCADE"))
+    code_id: Mapped[str] = mapped_column(ForeignKey("share_codes.id", ondelete="CASCADE"))
+    invitee_shopper_id: Mapped[str] = mapped_column(ForeignKey("shoppers.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Cart(Base):
+    __tablename__ = "carts"
+    __table_args__ = (UniqueConstraint("shopper_id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    shopper_id: Mapped[str] = mapped_column(ForeignKey("shoppers.id", ondelete="CASCADE"))
+    show_id: Mapped[str | None] = mapped_column(
+        ForeignKey("shows.id", ondelete="SET NULL"), nullable=True
+    )
+    coupon_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    share_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[CartLine]] = relationship(
+        cascade="all, delete-orphan", order_by="CartLine.created_at", lazy="selectin"
+    )
+
+
+class CartLine(Base):
+    __tablename__ = "cart_lines"
+    __table_args__ = (
+        UniqueConstraint("cart_id", "variant_id"),
+        CheckConstraint("quantity > 0", name="cart_line_positive"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    cart_id: Mapped[str] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[str] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        # Same shopper + same Idempotency-Key → the same order, enforced by the database.
+        UniqueConstraint("store_id", "shopper_id", "idempotency_key"),
+        CheckConstraint("total_amount >= 0", name="order_total_non_negative"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    shopper_id: Mapped[str] = mapped_column(ForeignKey("shoppers.id", ondelete="CASCADE"))
+    show_id: Mapped[str | None] = mapped_column(
+        ForeignKey("shows.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="pending_payment", index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal_amount: Mapped[int] = mapped_column(Integer)
+    discount_amount: Mapped[int] = mapped_column(Integer, default=0)
+    total_amount: Mapped[int] = mapped_column(Integer)
+    coupon_id: Mapped[str | None] = mapped_column(
+        ForeignKey("coupons.id", ondelete="SET NULL"), nullable=True
+    )
+    share_code_id: Mapped[str | None] = mapped_column(
+        ForeignKey("share_codes.id", ondelete="SET NULL"), nullable=True
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    request_fingerprint: Mapped[str] = mapped_column(String(64))
+    reservation_expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        cascade="all, delete-orphan", order_by="OrderLine.position", lazy="selectin"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        cascade="all, delete-orphan", order_by="OrderEvent.sequence", lazy="selectin"
+    )
+    allocations: Mapped[list[StockAllocation]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    variant_id: Mapped[str] = mapped_column(ForeignKey("variants.id", ondelete="RESTRICT"))
+    product_id: Mapped[str] = mapped_column(String(32))
+    sku: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    quantity: Mapped[int] = mapped_column(Integer)
+    list_price_amount: Mapped[int] = mapped_column(Integer)
+    unit_price_amount: Mapped[int] = mapped_column(Integer)
+    price_source: Mapped[str] = mapped_column(String(16))  # list | live | flash_sale
+    flash_sale_id: Mapped[str | None] = mapped_column(
+        ForeignKey("flash_sales.id", ondelete="SET NULL"), nullable=True
+    )
+    line_total_amount: Mapped[int] = mapped_column(Integer)
+
+
+class StockAllocation(Base):
+    """Which warehouse holds which units for an order: reserved → committed or released."""
+
+    __tablename__ = "stock_allocations"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[str] = mapped_column(ForeignKey("variants.id", ondelete="RESTRICT"))
+    warehouse_id: Mapped[str] = mapped_column(ForeignKey("warehouses.id", ondelete="RESTRICT"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="reserved")
+
+
+class OrderEvent(Base):
+    """Append-only audit trail of an order's state changes."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    gateway: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str] = mapped_column(String(80), unique=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class WebhookReceipt(Base):
+    """Gateways retry webhooks; a delivered event id is processed once."""
+
+    __tablename__ = "webhook_receipts"
+    __table_args__ = (UniqueConstraint("gateway", "event_id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    gateway: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(120))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

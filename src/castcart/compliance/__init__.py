@@ -1,0 +1,1 @@
+"""Compliance guard: claims, facts, disclosures and market rules (pure logic first)."""

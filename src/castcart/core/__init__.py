@@ -1,0 +1,1 @@
+"""Runtime plumbing shared by every domain: settings, database, errors, clock, ids."""

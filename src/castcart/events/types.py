@@ -1,0 +1,87 @@
+"""The event catalogue. Each event has a dotted ``type`` name and a JSON-able payload so the
+same objects can cross a Redis channel later without a second schema."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from castcart.core.clock import utcnow
+from castcart.core.ids import new_id
+
+
+class DomainEvent(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    type: ClassVar[str] = "event"
+    id: str = Field(default_factory=new_id)
+    store_id: str
+    occurred_at: datetime = Field(default_factory=utcnow)
+
+    def envelope(self) -> dict[str, object]:
+        return {"type": self.type, **self.model_dump(mode="json")}
+
+
+class ShowStarted(DomainEvent):
+    type: ClassVar[str] = "show.started"
+    show_id: str
+
+
+class ShowEnded(DomainEvent):
+    type: ClassVar[str] = "show.ended"
+    show_id: str
+
+
+class ProductPinned(DomainEvent):
+    type: ClassVar[str] = "product.pinned"
+    show_id: str
+    product_id: str | None
+
+
+class FlashSaleStarted(DomainEvent):
+    type: ClassVar[str] = "flash_sale.created"
+    show_id: str
+    flash_sale_id: str
+    variant_id: str
+    price_amount: int
+    quantity_cap: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+class _OrderEvent(DomainEvent):
+    order_id: str
+    show_id: str | None
+    total_amount: int
+    currency: str
+
+
+class OrderCreated(_OrderEvent):
+    type: ClassVar[str] = "order.created"
+    item_count: int
+
+
+class OrderPaid(_OrderEvent):
+    type: ClassVar[str] = "order.paid"
+
+
+class OrderCancelled(_OrderEvent):
+    type: ClassVar[str] = "order.cancelled"
+    reason: str
+
+
+class OrderFulfilled(_OrderEvent):
+    type: ClassVar[str] = "order.fulfilled"
+
+
+class OrderRefunded(_OrderEvent):
+    type: ClassVar[str] = "order.refunded"
+
+
+class StockLow(DomainEvent):
+    type: ClassVar[str] = "stock.low"
+    variant_id: str
+    sku: str
+    available: int

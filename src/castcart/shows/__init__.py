@@ -1,0 +1,1 @@
+"""Live shows: lifecycle, showcase, pinned product, live-only prices and flash sales."""

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from castcart.catalog.api import product_out
+from castcart.catalog.schemas import ProductOut
+from castcart.shows import service
+from castcart.shows.models import Show
+from castcart.shows.schemas import (
+    FlashSaleIn,
+    FlashSaleOut,
+    LivePriceOut,
+    LivePricesIn,
+    PinIn,
+    ShowcaseIn,
+    ShowcaseItemOut,
+    ShowIn,
+    ShowOut,
+    ShowStaffOut,
+    TransitionIn,
+)
+from castcart.web.deps import Ctx, PublicStore, Staff
+from castcart.web.errors import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api/v1/shows", tags=["shows"], responses=ERROR_RESPONSES)
+ShowId = Annotated[str, Path(max_length=32)]
+
+
+class ShowDetailOut(BaseModel):
+    show: ShowOut
+    showcase: list[ShowcaseItemOut]
+    live_prices: list[LivePriceOut]
+    flash_sales: list[FlashSaleOut]
+
+
+class ShowStaffDetailOut(ShowDetailOut):
+    show: ShowStaffOut
+
+
+def _detail(session: Session, show: Show) -> ShowDetailOut:
+    return ShowDetailOut(
+        show=ShowOut.model_validate(show),
+        showcase=[
+            ShowcaseItemOut(
+                product_id=i.product_id,
+                position=i.position,
+                pinned=i.product_id == show.pinned_product_id,
+            )
+            for i in service.showcase(session, show.id)
+        ],
+        live_prices=[LivePriceOut.model_validate(p) for p in service.live_prices(session, show.id)],
+        flash_sales=[FlashSaleOut.model_validate(f) for f in service.flash_sales(session, show.id)],
+    )
+
+
+def _staff_detail(session: Session, show: Show) -> ShowStaffDetailOut:
+    detail = _detail(session, show)
+    return ShowStaffDetailOut(**{**detail.__dict__, "show": ShowStaffOut.model_validate(show)})
+
+
+@router.get("", response_model=list[ShowStaffOut])
+def list_shows(ctx: Ctx, staff: Staff) -> list[ShowStaffOut]:
+    staff.require("shows.read")
+    with ctx.db.read() as session:
+        return [ShowStaffOut.model_validate(s) for s in service.list_shows(session, staff.store_id)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ShowStaffOut)
+def create_show(ctx: Ctx, staff: Staff, data: ShowIn) -> ShowStaffOut:
+    staff.require("shows.write")
+    with ctx.unit_of_work() as (session, _):
+        return ShowStaffOut.model_validate(service.create_show(session, staff.store_id, data))
+
+
+@router.get("/{show_id}", response_model=ShowStaffDetailOut)
+def get_show(ctx: Ctx, staff: Staff, show_id: ShowId) -> ShowStaffDetailOut:
+    staff.require("shows.read")
+    with ctx.db.read() as session:
+        return _staff_detail(session, service.get_show(session, staff.store_id, show_id))
+
+
+@router.post("/{show_id}/transition", response_model=ShowStaffOut)
+def transition_show(ctx: Ctx, staff: Staff, show_id: ShowId, data: TransitionIn) -> ShowStaffOut:
+    """Go live or end the show (scheduled → live → ended; scheduled → ended cancels it)."""
+    staff.require("shows.run")
+    with ctx.unit_of_work() as (session, outbox):
+        show = service.transition(session, staff.store_id, show_id, data.to, outbox)
+        return ShowStaffOut.model_validate(show)
+
+
+@router.put("/{show_id}/showcase", response_model=ShowStaffDetailOut)
+def set_showcase(ctx: Ctx, staff: Staff, show_id: ShowId, data: ShowcaseIn) -> ShowStaffDetailOut:
+    staff.require("shows.run")
+    with ctx.unit_of_work() as (session, _):
+        service.set_showcase(session, staff.store_id, show_id, data.product_ids)
+        return _staff_detail(session, service.get_show(session, staff.store_id, show_id))
+
+
+@router.post("/{show_id}/pin", response_model=ShowStaffOut)
+def pin_product(ctx: Ctx, staff: Staff, show_id: ShowId, data: PinIn) -> ShowStaffOut:
+    staff.require("shows.run")
+    with ctx.unit_of_work() as (session, outbox):
+        show = service.pin(session, staff.store_id, show_id, data.product_id, outbox)
+        return ShowStaffOut.model_validate(show)
+
+
+@router.put("/{show_id}/live-prices", response_model=list[LivePriceOut])
+def set_live_prices(
+    ctx: Ctx, staff: Staff, show_id: ShowId, data: LivePricesIn
+) -> list[LivePriceOut]:
+    staff.require("shows.run")
+    with ctx.unit_of_work() as (session, _):
+        rows = service.set_live_prices(session, staff.store_id, show_id, data.prices)
+        return [LivePriceOut.model_validate(r) for r in rows]
+
+
+@router.post(
+    "/{show_id}/flash-sales", status_code=status.HTTP_201_CREATED, response_model=FlashSaleOut
+)
+def create_flash_sale(ctx: Ctx, staff: Staff, show_id: ShowId, data: FlashSaleIn) -> FlashSaleOut:
+    staff.require("shows.run")
+    with ctx.unit_of_work() as (session, outbox):
+        sale = service.create_flash_sale(session, staff.store_id, show_id, data, outbox)
+        return FlashSaleOut.model_validate(sale)
+
+
+shop_router = APIRouter(
+    prefix="/api/v1/shop/{store_slug}", tags=["shop"], responses=ERROR_RESPONSES
+)
+
+
+class ShopShowOut(ShowDetailOut):
+    products: list[ProductOut]
+
+
+@shop_router.get("/shows/{show_id}", response_model=ShopShowOut)
+def shop_show(ctx: Ctx, store: PublicStore, show_id: ShowId) -> ShopShowOut:
+    """What a viewer's page needs: the show, its showcase with products, prices, sales."""
+    with ctx.db.read() as session:
+        show = service.get_show(session, store.id, show_id)
+        detail = _detail(session, show)
+        products = [
+            product_out(session, p, public=True)
+            for p in service.showcase_products(session, show.id)
+        ]
+        return ShopShowOut(**detail.__dict__, products=products)

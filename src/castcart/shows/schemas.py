@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from castcart.core.validation import Timestamp
+
+Amount = Annotated[int, Field(ge=0, le=10**12, description="integer minor units")]
+
+
+class ShowIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+    description: Annotated[str, StringConstraints(max_length=5000)] = ""
+    scheduled_at: Timestamp
+
+
+class ShowOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    title: str
+    description: str
+    status: str
+    scheduled_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    pinned_product_id: str | None
+
+
+class ShowStaffOut(ShowOut):
+    stream_key: str
+
+
+class TransitionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: Annotated[str, StringConstraints(pattern="^(live|ended)$")]
+
+
+class ShowcaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_ids: Annotated[
+        list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=200)
+    ]
+
+
+class PinIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: Annotated[str, StringConstraints(max_length=32)] | None
+
+
+class LivePriceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    variant_id: Annotated[str, StringConstraints(max_length=32)]
+    price_amount: Amount
+
+
+class LivePricesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prices: Annotated[list[LivePriceIn], Field(max_length=500)]
+
+
+class LivePriceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    variant_id: str
+    price_amount: int
+
+
+class FlashSaleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    variant_id: Annotated[str, StringConstraints(max_length=32)]
+    price_amount: Amount
+    quantity_cap: Annotated[int, Field(ge=1, le=10**7)]
+    starts_at: Timestamp
+    ends_at: Timestamp
+
+    @model_validator(mode="after")
+    def _window(self) -> FlashSaleIn:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class FlashSaleOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    show_id: str
+    variant_id: str
+    price_amount: int
+    quantity_cap: int
+    sold: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+class ShowcaseItemOut(BaseModel):
+    product_id: str
+    position: int
+    pinned: bool

@@ -1,0 +1,236 @@
+"""Show management: lifecycle, showcase, pin, live prices, flash sales."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from castcart.catalog.models import Product, Variant
+from castcart.catalog.service import get_product, get_variant
+from castcart.core.clock import utcnow
+from castcart.core.errors import ConflictError, NotFoundError, UnprocessableError
+from castcart.events import (
+    DomainEvent,
+    FlashSaleStarted,
+    ProductPinned,
+    ShowEnded,
+    ShowStarted,
+)
+from castcart.shows.lifecycle import ShowStatus, check_transition
+from castcart.shows.models import FlashSale, LivePrice, Show, ShowProduct
+from castcart.shows.schemas import FlashSaleIn, LivePriceIn, ShowIn
+
+
+def get_show(session: Session, store_id: str, show_id: str) -> Show:
+    show = session.get(Show, show_id)
+    if show is None or show.store_id != store_id:
+        raise NotFoundError("show not found", code="show_not_found")
+    return show
+
+
+def create_show(session: Session, store_id: str, data: ShowIn) -> Show:
+    show = Show(
+        store_id=store_id,
+        title=data.title,
+        description=data.description,
+        scheduled_at=data.scheduled_at,
+        stream_key=secrets.token_urlsafe(24),
+    )
+    session.add(show)
+    session.flush()
+    return show
+
+
+def list_shows(session: Session, store_id: str) -> Sequence[Show]:
+    return session.scalars(
+        select(Show).where(Show.store_id == store_id).order_by(Show.scheduled_at.desc(), Show.id)
+    ).all()
+
+
+def transition(
+    session: Session, store_id: str, show_id: str, target: str, outbox: list[DomainEvent]
+) -> Show:
+    show = get_show(session, store_id, show_id)
+    destination = check_transition(show.status, target)
+    now = utcnow()
+    show.status = destination.value
+    if destination is ShowStatus.LIVE:
+        show.started_at = now
+        outbox.append(ShowStarted(store_id=store_id, show_id=show.id))
+    elif destination is ShowStatus.ENDED:
+        show.ended_at = now
+        outbox.append(ShowEnded(store_id=store_id, show_id=show.id))
+    session.flush()
+    return show
+
+
+def set_showcase(
+    session: Session, store_id: str, show_id: str, product_ids: Sequence[str]
+) -> list[ShowProduct]:
+    show = get_show(session, store_id, show_id)
+    if show.status == ShowStatus.ENDED:
+        raise ConflictError("an ended show's showcase is frozen", code="show_ended")
+    if len(set(product_ids)) != len(product_ids):
+        raise UnprocessableError(
+            "a product appears twice in the showcase", code="duplicate_product"
+        )
+    for product_id in product_ids:
+        get_product(session, store_id, product_id)
+    session.execute(delete(ShowProduct).where(ShowProduct.show_id == show.id))
+    items = [
+        ShowProduct(show_id=show.id, product_id=pid, position=n)
+        for n, pid in enumerate(product_ids)
+    ]
+    session.add_all(items)
+    if show.pinned_product_id is not None and show.pinned_product_id not in product_ids:
+        show.pinned_product_id = None
+    session.flush()
+    return items
+
+
+def showcase(session: Session, show_id: str) -> Sequence[ShowProduct]:
+    return session.scalars(
+        select(ShowProduct).where(ShowProduct.show_id == show_id).order_by(ShowProduct.position)
+    ).all()
+
+
+def pin(
+    session: Session, store_id: str, show_id: str, product_id: str | None, outbox: list[DomainEvent]
+) -> Show:
+    show = get_show(session, store_id, show_id)
+    if show.status == ShowStatus.ENDED:
+        raise ConflictError("cannot pin on an ended show", code="show_ended")
+    if product_id is not None:
+        in_showcase = session.scalar(
+            select(ShowProduct.id).where(
+                ShowProduct.show_id == show.id, ShowProduct.product_id == product_id
+            )
+        )
+        if in_showcase is None:
+            raise UnprocessableError(
+                "only a product in the show's showcase can be pinned", code="not_in_showcase"
+            )
+    show.pinned_product_id = product_id
+    session.flush()
+    outbox.append(ProductPinned(store_id=store_id, show_id=show.id, product_id=product_id))
+    return show
+
+
+def _showcase_variant(session: Session, store_id: str, show: Show, variant_id: str) -> Variant:
+    variant = get_variant(session, store_id, variant_id)
+    in_showcase = session.scalar(
+        select(ShowProduct.id).where(
+            ShowProduct.show_id == show.id, ShowProduct.product_id == variant.product_id
+        )
+    )
+    if in_showcase is None:
+        raise UnprocessableError(
+            "the variant's product is not in the show's showcase",
+            code="not_in_showcase",
+            details={"variant_id": variant_id},
+        )
+    return variant
+
+
+def set_live_prices(
+    session: Session, store_id: str, show_id: str, prices: Sequence[LivePriceIn]
+) -> list[LivePrice]:
+    show = get_show(session, store_id, show_id)
+    if len({p.variant_id for p in prices}) != len(prices):
+        raise UnprocessableError("a variant appears twice", code="duplicate_variant")
+    for price in prices:
+        _showcase_variant(session, store_id, show, price.variant_id)
+    session.execute(delete(LivePrice).where(LivePrice.show_id == show.id))
+    rows = [
+        LivePrice(show_id=show.id, variant_id=p.variant_id, price_amount=p.price_amount)
+        for p in prices
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def live_prices(session: Session, show_id: str) -> Sequence[LivePrice]:
+    return session.scalars(select(LivePrice).where(LivePrice.show_id == show_id)).all()
+
+
+def create_flash_sale(
+    session: Session, store_id: str, show_id: str, data: FlashSaleIn, outbox: list[DomainEvent]
+) -> FlashSale:
+    show = get_show(session, store_id, show_id)
+    if show.status == ShowStatus.ENDED:
+        raise ConflictError("the show has ended", code="show_ended")
+    _showcase_variant(session, store_id, show, data.variant_id)
+    overlapping = session.scalar(
+        select(FlashSale.id).where(
+            FlashSale.show_id == show.id,
+            FlashSale.variant_id == data.variant_id,
+            FlashSale.starts_at < data.ends_at,
+            FlashSale.ends_at > data.starts_at,
+        )
+    )
+    if overlapping is not None:
+        raise ConflictError(
+            "this variant already has a flash sale in that window",
+            code="flash_sale_overlap",
+            details={"flash_sale_id": overlapping},
+        )
+    sale = FlashSale(
+        store_id=store_id,
+        show_id=show.id,
+        variant_id=data.variant_id,
+        price_amount=data.price_amount,
+        quantity_cap=data.quantity_cap,
+        sold=0,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+    )
+    session.add(sale)
+    session.flush()
+    outbox.append(
+        FlashSaleStarted(
+            store_id=store_id,
+            show_id=show.id,
+            flash_sale_id=sale.id,
+            variant_id=sale.variant_id,
+            price_amount=sale.price_amount,
+            quantity_cap=sale.quantity_cap,
+            starts_at=sale.starts_at,
+            ends_at=sale.ends_at,
+        )
+    )
+    return sale
+
+
+def flash_sales(session: Session, show_id: str) -> Sequence[FlashSale]:
+    return session.scalars(
+        select(FlashSale).where(FlashSale.show_id == show_id).order_by(FlashSale.starts_at)
+    ).all()
+
+
+def active_flash_sale(
+    session: Session, show_id: str, variant_id: str, at: datetime
+) -> FlashSale | None:
+    return session.scalar(
+        select(FlashSale)
+        .where(
+            FlashSale.show_id == show_id,
+            FlashSale.variant_id == variant_id,
+            FlashSale.starts_at <= at,
+            FlashSale.ends_at > at,
+        )
+        .limit(1)
+    )
+
+
+def showcase_products(session: Session, show_id: str) -> Sequence[Product]:
+    return session.scalars(
+        select(Product)
+        .join(ShowProduct, ShowProduct.product_id == Product.id)
+        .where(ShowProduct.show_id == show_id)
+        .order_by(ShowProduct.position)
+    ).all()

@@ -1,0 +1,76 @@
+"""The application factory. ``create_app()`` wires settings, database, bus and routes; tests
+build one per database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from castcart import __version__
+from castcart.accounts import api as accounts_api
+from castcart.catalog import api as catalog_api
+from castcart.commerce import api as commerce_api
+from castcart.commerce.reservations import expire_unpaid_orders
+from castcart.core.clock import utcnow
+from castcart.core.db import Database
+from castcart.core.migrate import upgrade
+from castcart.core.settings import Settings, get_settings
+from castcart.shows import api as shows_api
+from castcart.web import health
+from castcart.web.context import AppContext
+from castcart.web.errors import install_error_handlers
+
+log = logging.getLogger(__name__)
+
+
+async def _sweep_reservations(ctx: AppContext) -> None:
+    while True:
+        await asyncio.sleep(ctx.settings.reservation_sweep_interval_seconds)
+        try:
+            events = await run_in_threadpool(expire_unpaid_orders, ctx.db, utcnow())
+            ctx.bus.publish_all(events)
+        except Exception:  # keep sweeping; one failed pass must not stop expiry for good
+            log.exception("reservation sweep failed")
+
+
+def create_app(
+    settings: Settings | None = None, *, migrate: bool = True, background_tasks: bool = True
+) -> FastAPI:
+    settings = settings or get_settings()
+    if migrate:
+        upgrade(settings.effective_database_url)
+    ctx = AppContext(
+        settings=settings,
+        db=Database(settings.effective_database_url, pool_size=settings.db_pool_size),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        sweeper = asyncio.create_task(_sweep_reservations(ctx)) if background_tasks else None
+        yield
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+        ctx.db.dispose()
+
+    app = FastAPI(
+        title="castcart",
+        version=__version__,
+        summary="Live shopping for cross-border independent stores",
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    app.include_router(health.router)
+    for module in (accounts_api, catalog_api, shows_api, commerce_api):
+        app.include_router(module.router)
+        app.include_router(module.shop_router)
+    app.include_router(commerce_api.webhook_router)
+    return app
