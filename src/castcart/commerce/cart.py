@@ -29,8 +29,11 @@ class LinePrice:
     flash_sale: FlashSale | None
 
 
-def price_for(session: Session, show: Show | None, variant: Variant, at: datetime) -> LinePrice:
-    """Live and flash prices only count while the show is live."""
+def price_for(
+    session: Session, show: Show | None, variant: Variant, at: datetime, *, use_flash: bool = True
+) -> LinePrice:
+    """Live and flash prices only count while the show is live. Once a flash sale's cap is
+    reached the variant sells at its normal (live or list) price again."""
     live_price: int | None = None
     flash: FlashSale | None = None
     if show is not None and show.status == ShowStatus.LIVE:
@@ -39,7 +42,7 @@ def price_for(session: Session, show: Show | None, variant: Variant, at: datetim
                 LivePrice.show_id == show.id, LivePrice.variant_id == variant.id
             )
         )
-        flash = active_flash_sale(session, show.id, variant.id, at)
+        flash = active_flash_sale(session, show.id, variant.id, at) if use_flash else None
         if flash is not None and flash.sold >= flash.quantity_cap:
             flash = None
     unit, source = unit_price(

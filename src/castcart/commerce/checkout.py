@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,7 +25,7 @@ from castcart.accounts.models import Store
 from castcart.catalog.models import Product, StockLevel, Variant, Warehouse
 from castcart.catalog.service import title_for
 from castcart.commerce.cart import _sellable_variant, get_or_create_cart, price_for
-from castcart.commerce.models import Order, OrderLine, StockAllocation
+from castcart.commerce.models import CartLine, Order, OrderLine, StockAllocation
 from castcart.commerce.orders import OrderStatus, emit_low_stock, record_event
 from castcart.commerce.pricing import totals
 from castcart.commerce.promotions import (
@@ -132,9 +133,7 @@ def checkout(
         result.total,
     )
 
-    for priced_line in sorted(priced, key=lambda p: p.variant.id):
-        if priced_line.flash_sale is not None:
-            _reserve_flash_units(session, priced_line.flash_sale, priced_line.quantity)
+    for priced_line in priced:
         _reserve_stock(session, order, priced_line.variant, priced_line.quantity)
     _write_order(session, order, priced, request)
 
@@ -159,16 +158,22 @@ def checkout(
 
 
 def _price_lines(
-    session: Session, request: CheckoutRequest, lines: list[object], show: Show | None
+    session: Session, request: CheckoutRequest, lines: Sequence[CartLine], show: Show | None
 ) -> list[_PricedLine]:
+    """Price every line, in variant-id order (the lock order), claiming flash-sale units as
+    it goes: a line that loses the race for the last flash units gets the normal price, and
+    the shopper's ``expected_total_amount`` guard turns that into a 409 if they sent one."""
     priced: list[_PricedLine] = []
-    for line in lines:
-        variant_id: str = line.variant_id  # type: ignore[attr-defined]
-        quantity: int = line.quantity  # type: ignore[attr-defined]
-        variant = _sellable_variant(session, request.store.id, variant_id)
+    for line in sorted(lines, key=lambda ln: ln.variant_id):
+        variant = _sellable_variant(session, request.store.id, line.variant_id)
+        quantity = line.quantity
         product = session.get(Product, variant.product_id)
         assert product is not None  # noqa: S101 - FK guarantees it
         price = price_for(session, show, variant, request.now)
+        if price.flash_sale is not None and not _claim_flash_units(
+            session, price.flash_sale, quantity
+        ):
+            price = price_for(session, show, variant, request.now, use_flash=False)
         priced.append(
             _PricedLine(
                 variant=variant,
@@ -210,18 +215,13 @@ def _claim_promotions(
     return min(percent_off, 100), amount_off
 
 
-def _reserve_flash_units(session: Session, sale: FlashSale, quantity: int) -> None:
+def _claim_flash_units(session: Session, sale: FlashSale, quantity: int) -> bool:
     result = session.execute(
         update(FlashSale)
         .where(FlashSale.id == sale.id, FlashSale.sold + quantity <= FlashSale.quantity_cap)
         .values(sold=FlashSale.sold + quantity)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise OutOfStockError(
-            "the flash sale sold out",
-            code="flash_sale_sold_out",
-            details={"flash_sale_id": sale.id},
-        )
+    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
 
 def _reserve_stock(session: Session, order: Order, variant: Variant, quantity: int) -> None:

@@ -85,9 +85,8 @@ def record_event(
         )
         or 0
     )
-    session.add(
+    order.events.append(
         OrderEvent(
-            order_id=order.id,
             sequence=sequence + 1,
             from_status=from_status,
             to_status=to_status,
