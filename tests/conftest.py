@@ -67,8 +67,7 @@ def redis_url() -> str:
 
 
 def make_settings(tmp_path: Path, database_url: str = "", **overrides: object) -> Settings:
-    return Settings(environment="test", data_dir=tmp_path, database_url=database_url,
-                    **overrides)  # type: ignore[arg-type]
+    return Settings(environment="test", data_dir=tmp_path, database_url=database_url, **overrides)  # type: ignore[arg-type]
 
 
 @pytest.fixture(params=["sqlite"])
@@ -102,8 +101,9 @@ def api(client: TestClient) -> Api:
 
 class LiveServer:
     def __init__(self, app: FastAPI) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                lifespan="on", backlog=4096)
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", backlog=4096
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -115,7 +115,7 @@ class LiveServer:
                 raise RuntimeError("server did not start")
             time.sleep(0.02)
         sockets = self.server.servers[0].sockets
-        self.url = "http://127.0.0.1:{}".format(sockets[0].getsockname()[1])
+        self.url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
         return self
 
     def __exit__(self, *exc: object) -> None:

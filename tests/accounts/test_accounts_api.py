@@ -8,10 +8,21 @@ from tests.helpers import PASSWORD, Api, bearer
 
 
 def test_signup_validates_input(client: TestClient, api: Api) -> None:
-    base = {"slug": "acme", "name": "Acme", "currency": "EUR", "country": "DE",
-            "owner_email": "owner@acme.example.com", "owner_password": PASSWORD}
-    for field, value in [("currency", "XXY"), ("country", "de"), ("slug", "Bad Slug"),
-                         ("owner_password", "short"), ("owner_email", "not-an-email")]:
+    base = {
+        "slug": "acme",
+        "name": "Acme",
+        "currency": "EUR",
+        "country": "DE",
+        "owner_email": "owner@acme.example.com",
+        "owner_password": PASSWORD,
+    }
+    for field, value in [
+        ("currency", "XXY"),
+        ("country", "de"),
+        ("slug", "Bad Slug"),
+        ("owner_password", "short"),
+        ("owner_email", "not-an-email"),
+    ]:
         response = client.post("/api/v1/stores", json={**base, field: value})
         assert response.status_code == 422, field
         body = response.json()
@@ -20,8 +31,11 @@ def test_signup_validates_input(client: TestClient, api: Api) -> None:
     api.store("acme")
     taken = client.post("/api/v1/stores", json=base)
     assert taken.status_code == 409
-    assert taken.json() == {"code": "slug_taken", "message": "store slug 'acme' is taken",
-                            "details": None}
+    assert taken.json() == {
+        "code": "slug_taken",
+        "message": "store slug 'acme' is taken",
+        "details": None,
+    }
 
 
 def test_signup_normalises_currency(api: Api) -> None:
@@ -31,8 +45,10 @@ def test_signup_normalises_currency(api: Api) -> None:
 
 def test_login_logout_and_me(client: TestClient, api: Api) -> None:
     store = api.store("acme")
-    ok = client.post("/api/v1/auth/login", json={
-        "store": "acme", "email": "OWNER@acme.example.com", "password": PASSWORD})
+    ok = client.post(
+        "/api/v1/auth/login",
+        json={"store": "acme", "email": "OWNER@acme.example.com", "password": PASSWORD},
+    )
     assert ok.status_code == 200
     token = ok.json()["token"]
     me = api.ok("GET", "/api/v1/auth/me", headers=bearer(token))
@@ -47,9 +63,11 @@ def test_login_logout_and_me(client: TestClient, api: Api) -> None:
 
 def test_login_failures_do_not_say_which_part_was_wrong(client: TestClient, api: Api) -> None:
     api.store("acme")
-    for body in ({"store": "acme", "email": "owner@acme.example.com", "password": "nope"},
-                 {"store": "acme", "email": "who@acme.example.com", "password": PASSWORD},
-                 {"store": "nostore", "email": "owner@acme.example.com", "password": PASSWORD}):
+    for body in (
+        {"store": "acme", "email": "owner@acme.example.com", "password": "nope"},
+        {"store": "acme", "email": "who@acme.example.com", "password": PASSWORD},
+        {"store": "nostore", "email": "owner@acme.example.com", "password": PASSWORD},
+    ):
         response = client.post("/api/v1/auth/login", json=body)
         assert response.status_code == 401
         assert response.json()["code"] == "invalid_credentials"
@@ -64,30 +82,59 @@ def test_missing_or_garbage_token(client: TestClient) -> None:
 def test_roles_limit_what_staff_can_do(client: TestClient, api: Api) -> None:
     store = api.store("acme")
     for role in ("host", "moderator"):
-        api.ok("POST", "/api/v1/staff", 201, headers=store["headers"], json={
-            "email": f"{role}@acme.example.com", "password": PASSWORD, "role": role})
-    dup = client.post("/api/v1/staff", headers=store["headers"], json={
-        "email": "host@acme.example.com", "password": PASSWORD, "role": "host"})
+        api.ok(
+            "POST",
+            "/api/v1/staff",
+            201,
+            headers=store["headers"],
+            json={"email": f"{role}@acme.example.com", "password": PASSWORD, "role": role},
+        )
+    dup = client.post(
+        "/api/v1/staff",
+        headers=store["headers"],
+        json={"email": "host@acme.example.com", "password": PASSWORD, "role": "host"},
+    )
     assert dup.status_code == 409
     tokens = {}
     for role in ("host", "moderator"):
-        tokens[role] = bearer(api.ok("POST", "/api/v1/auth/login", json={
-            "store": "acme", "email": f"{role}@acme.example.com", "password": PASSWORD})["token"])
-    product_body = {"handle": "x", "translations": [{"locale": "en", "title": "X"}],
-                    "variants": [{"sku": "X-1", "price_amount": 100}]}
+        tokens[role] = bearer(
+            api.ok(
+                "POST",
+                "/api/v1/auth/login",
+                json={"store": "acme", "email": f"{role}@acme.example.com", "password": PASSWORD},
+            )["token"]
+        )
+    product_body = {
+        "handle": "x",
+        "translations": [{"locale": "en", "title": "X"}],
+        "variants": [{"sku": "X-1", "price_amount": 100}],
+    }
     denied = client.post("/api/v1/products", headers=tokens["host"], json=product_body)
     assert denied.status_code == 403
     assert denied.json()["details"] == {"permission": "catalog.write"}
     assert client.get("/api/v1/products", headers=tokens["host"]).status_code == 200
     show = api.show(store)
-    go_live = client.post(f"/api/v1/shows/{show['id']}/transition", headers=tokens["host"],
-                          json={"to": "live"})
+    go_live = client.post(
+        f"/api/v1/shows/{show['id']}/transition", headers=tokens["host"], json={"to": "live"}
+    )
     assert go_live.status_code == 200
-    assert client.post(f"/api/v1/shows/{show['id']}/transition", headers=tokens["moderator"],
-                       json={"to": "ended"}).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/shows/{show['id']}/transition",
+            headers=tokens["moderator"],
+            json={"to": "ended"},
+        ).status_code
+        == 403
+    )
     assert client.get("/api/v1/orders", headers=tokens["moderator"]).status_code == 403
-    assert client.post("/api/v1/staff", headers=tokens["host"], json={
-        "email": "x@acme.example.com", "password": PASSWORD, "role": "owner"}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/staff",
+            headers=tokens["host"],
+            json={"email": "x@acme.example.com", "password": PASSWORD, "role": "owner"},
+        ).status_code
+        == 403
+    )
     staff = api.ok("GET", "/api/v1/staff", headers=store["headers"])
     assert sorted(s["role"] for s in staff) == ["host", "moderator", "owner"]
 
@@ -98,24 +145,36 @@ def test_guest_becomes_account_and_keeps_cart(client: TestClient, api: Api) -> N
     product = api.product(store, warehouse=warehouse)
     guest = api.shopper(store)
     api.add_to_cart(guest, product["variants"][0]["id"], 2)
-    account = api.ok("POST", "/api/v1/shop/acme/account", headers=guest["headers"],
-                     json={"email": "ana@example.com", "password": PASSWORD})
+    account = api.ok(
+        "POST",
+        "/api/v1/shop/acme/account",
+        headers=guest["headers"],
+        json={"email": "ana@example.com", "password": PASSWORD},
+    )
     assert account["email"] == "ana@example.com"
-    again = client.post("/api/v1/shop/acme/account", headers=guest["headers"],
-                        json={"email": "ana2@example.com", "password": PASSWORD})
+    again = client.post(
+        "/api/v1/shop/acme/account",
+        headers=guest["headers"],
+        json={"email": "ana2@example.com", "password": PASSWORD},
+    )
     assert again.json()["code"] == "already_registered"
     other = api.shopper(store)
-    taken = client.post("/api/v1/shop/acme/account", headers=other["headers"],
-                        json={"email": "ana@example.com", "password": PASSWORD})
+    taken = client.post(
+        "/api/v1/shop/acme/account",
+        headers=other["headers"],
+        json={"email": "ana@example.com", "password": PASSWORD},
+    )
     assert taken.json()["code"] == "email_taken"
 
-    login = api.ok("POST", "/api/v1/shop/acme/login",
-                   json={"email": "ana@example.com", "password": PASSWORD})
+    login = api.ok(
+        "POST", "/api/v1/shop/acme/login", json={"email": "ana@example.com", "password": PASSWORD}
+    )
     assert login["shopper"]["id"] == guest["shopper"]["id"]
     cart = api.ok("GET", "/api/v1/shop/acme/cart", headers=bearer(login["token"]))
     assert cart["lines"][0]["quantity"] == 2
-    wrong = client.post("/api/v1/shop/acme/login",
-                        json={"email": "ana@example.com", "password": "wrong password"})
+    wrong = client.post(
+        "/api/v1/shop/acme/login", json={"email": "ana@example.com", "password": "wrong password"}
+    )
     assert wrong.status_code == 401
 
 

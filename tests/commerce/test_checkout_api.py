@@ -17,8 +17,13 @@ def shop(api: Api) -> dict[str, Any]:
     warehouse = api.warehouse(store)
     product = api.product(store, price=2500, stock=5, warehouse=warehouse)
     show = api.show(store, [product], live=True)
-    return {"store": store, "warehouse": warehouse, "product": product, "show": show,
-            "variant_id": product["variants"][0]["id"]}
+    return {
+        "store": store,
+        "warehouse": warehouse,
+        "product": product,
+        "show": show,
+        "variant_id": product["variants"][0]["id"],
+    }
 
 
 def test_checkout_creates_pending_order_and_reserves_stock(api: Api, shop: dict[str, Any]) -> None:
@@ -35,14 +40,18 @@ def test_checkout_creates_pending_order_and_reserves_stock(api: Api, shop: dict[
     assert cart["lines"] == []
 
 
-def test_same_idempotency_key_returns_the_same_order(api: Api, shop: dict[str, Any],
-                                                     client: TestClient) -> None:
+def test_same_idempotency_key_returns_the_same_order(
+    api: Api, shop: dict[str, Any], client: TestClient
+) -> None:
     shopper = api.shopper(shop["store"])
     api.add_to_cart(shopper, shop["variant_id"], 1)
     first = api.checkout(shopper, key="order-attempt-1")
     api.add_to_cart(shopper, shop["variant_id"], 1)  # a new cart must not change the replay
-    response = client.post(f"/api/v1/shop/{shopper['slug']}/checkout", json={},
-                           headers={**shopper["headers"], "Idempotency-Key": "order-attempt-1"})
+    response = client.post(
+        f"/api/v1/shop/{shopper['slug']}/checkout",
+        json={},
+        headers={**shopper["headers"], "Idempotency-Key": "order-attempt-1"},
+    )
     assert response.status_code == 200
     assert response.headers["Idempotent-Replayed"] == "true"
     assert response.json()["id"] == first["id"]
@@ -52,18 +61,17 @@ def test_same_idempotency_key_returns_the_same_order(api: Api, shop: dict[str, A
     assert stock["reserved"] == 1
 
 
-def test_idempotency_key_reused_with_other_body_is_rejected(api: Api,
-                                                             shop: dict[str, Any]) -> None:
+def test_idempotency_key_reused_with_other_body_is_rejected(api: Api, shop: dict[str, Any]) -> None:
     shopper = api.shopper(shop["store"])
     api.add_to_cart(shopper, shop["variant_id"], 1)
     api.checkout(shopper, key="order-attempt-2")
-    error = api.checkout(shopper, key="order-attempt-2", expected=422,
-                         expected_total_amount=123)
+    error = api.checkout(shopper, key="order-attempt-2", expected=422, expected_total_amount=123)
     assert error["code"] == "idempotency_key_reused"
 
 
-def test_idempotency_key_is_required_and_validated(api: Api, shop: dict[str, Any],
-                                                   client: TestClient) -> None:
+def test_idempotency_key_is_required_and_validated(
+    api: Api, shop: dict[str, Any], client: TestClient
+) -> None:
     shopper = api.shopper(shop["store"])
     url = f"/api/v1/shop/{shopper['slug']}/checkout"
     missing = client.post(url, json={}, headers=shopper["headers"])
@@ -85,14 +93,22 @@ def test_empty_cart_and_out_of_stock_are_clear_errors(api: Api, shop: dict[str, 
 
 
 def test_failure_mid_checkout_leaves_no_order_and_stock_unchanged(
-        api: Api, shop: dict[str, Any], client: TestClient,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    api: Api, shop: dict[str, Any], client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shopper = api.shopper(shop["store"])
-    coupon = api.ok("POST", "/api/v1/coupons", 201, headers=shop["store"]["headers"],
-                    json={"code": "TENOFF", "kind": "percent", "percent_off": 10,
-                          "max_uses_total": 5})
-    api.ok("PATCH", f"/api/v1/shop/{shopper['slug']}/cart", headers=shopper["headers"],
-           json={"coupon_code": coupon["code"]})
+    coupon = api.ok(
+        "POST",
+        "/api/v1/coupons",
+        201,
+        headers=shop["store"]["headers"],
+        json={"code": "TENOFF", "kind": "percent", "percent_off": 10, "max_uses_total": 5},
+    )
+    api.ok(
+        "PATCH",
+        f"/api/v1/shop/{shopper['slug']}/cart",
+        headers=shopper["headers"],
+        json={"coupon_code": coupon["code"]},
+    )
     api.add_to_cart(shopper, shop["variant_id"], 2)
 
     def crash(*_: object, **__: object) -> None:
@@ -100,8 +116,11 @@ def test_failure_mid_checkout_leaves_no_order_and_stock_unchanged(
 
     # Stock and the coupon use are already claimed when the order lines are written.
     monkeypatch.setattr(checkout_module, "_write_order", crash)
-    response = client.post(f"/api/v1/shop/{shopper['slug']}/checkout", json={},
-                           headers={**shopper["headers"], "Idempotency-Key": "crash-1234"})
+    response = client.post(
+        f"/api/v1/shop/{shopper['slug']}/checkout",
+        json={},
+        headers={**shopper["headers"], "Idempotency-Key": "crash-1234"},
+    )
     assert response.status_code == 500
     assert response.json()["code"] == "internal_error"
 
@@ -158,12 +177,18 @@ def test_whole_line_from_one_warehouse_when_possible(api: Api) -> None:
 
 
 def test_draft_products_cannot_be_bought(api: Api, shop: dict[str, Any]) -> None:
-    api.ok("PATCH", f"/api/v1/products/{shop['product']['id']}",
-           headers=shop["store"]["headers"], json={"status": "draft"})
+    api.ok(
+        "PATCH",
+        f"/api/v1/products/{shop['product']['id']}",
+        headers=shop["store"]["headers"],
+        json={"status": "draft"},
+    )
     shopper = api.shopper(shop["store"])
-    response = api.client.post(f"/api/v1/shop/{shopper['slug']}/cart/lines",
-                               headers=shopper["headers"],
-                               json={"variant_id": shop["variant_id"], "quantity": 1})
+    response = api.client.post(
+        f"/api/v1/shop/{shopper['slug']}/cart/lines",
+        headers=shopper["headers"],
+        json={"variant_id": shop["variant_id"], "quantity": 1},
+    )
     assert response.status_code == 422
     assert response.json()["code"] == "product_unavailable"
 
@@ -174,15 +199,19 @@ def test_cart_quantities(api: Api, shop: dict[str, Any]) -> None:
     api.add_to_cart(shopper, shop["variant_id"], 2)
     cart = api.add_to_cart(shopper, shop["variant_id"], 1)
     assert cart["lines"][0]["quantity"] == 3
-    cart = api.ok("PUT", f"{base}/{shop['variant_id']}", headers=shopper["headers"],
-                  json={"quantity": 1})
+    cart = api.ok(
+        "PUT", f"{base}/{shop['variant_id']}", headers=shopper["headers"], json={"quantity": 1}
+    )
     assert cart["subtotal_amount"] == 2500
-    cart = api.ok("PUT", f"{base}/{shop['variant_id']}", headers=shopper["headers"],
-                  json={"quantity": 0})
+    cart = api.ok(
+        "PUT", f"{base}/{shop['variant_id']}", headers=shopper["headers"], json={"quantity": 0}
+    )
     assert cart["lines"] == []
-    missing = api.client.put(f"{base}/{shop['variant_id']}", headers=shopper["headers"],
-                             json={"quantity": 1})
+    missing = api.client.put(
+        f"{base}/{shop['variant_id']}", headers=shopper["headers"], json={"quantity": 1}
+    )
     assert missing.status_code == 404
-    too_many = api.client.post(base, headers=shopper["headers"],
-                               json={"variant_id": shop["variant_id"], "quantity": 101})
+    too_many = api.client.post(
+        base, headers=shopper["headers"], json={"variant_id": shop["variant_id"], "quantity": 101}
+    )
     assert too_many.status_code == 422

@@ -17,14 +17,19 @@ from tests.helpers import Api
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-async def _race(base_url: str, slug: str, buyers: list[dict[str, Any]],
-                same_key: str | None = None, **body: Any) -> list[httpx.Response]:
+async def _race(
+    base_url: str, slug: str, buyers: list[dict[str, Any]], same_key: str | None = None, **body: Any
+) -> list[httpx.Response]:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as client:
+
         async def buy(buyer: dict[str, Any]) -> httpx.Response:
             key = same_key or secrets.token_hex(8)
-            return await client.post(f"/api/v1/shop/{slug}/checkout", json=body,
-                                     headers={**buyer["headers"], "Idempotency-Key": key})
+            return await client.post(
+                f"/api/v1/shop/{slug}/checkout",
+                json=body,
+                headers={**buyer["headers"], "Idempotency-Key": key},
+            )
 
         return list(await asyncio.gather(*(buy(b) for b in buyers)))
 
@@ -57,16 +62,27 @@ def test_flash_sale_cap_holds_under_a_burst(api: Api, live_server: LiveServer) -
     product = api.product(store, stock=1000, warehouse=warehouse)
     variant_id = product["variants"][0]["id"]
     show = api.show(store, [product], live=True)
-    api.ok("POST", f"/api/v1/shows/{show['id']}/flash-sales", 201, headers=store["headers"],
-           json={"variant_id": variant_id, "price_amount": 100, "quantity_cap": 7,
-                 "starts_at": "2026-01-01T00:00:00Z", "ends_at": "2100-01-01T00:00:00Z"})
+    api.ok(
+        "POST",
+        f"/api/v1/shows/{show['id']}/flash-sales",
+        201,
+        headers=store["headers"],
+        json={
+            "variant_id": variant_id,
+            "price_amount": 100,
+            "quantity_cap": 7,
+            "starts_at": "2026-01-01T00:00:00Z",
+            "ends_at": "2100-01-01T00:00:00Z",
+        },
+    )
     buyers = [api.shopper(store) for _ in range(60)]
     for buyer in buyers:
         api.add_to_cart(buyer, variant_id, 1, show_id=show["id"])
 
     # Buyers who saw the flash price insist on it (the shopper page sends this guard).
-    responses = asyncio.run(_race(live_server.url, store["store"]["slug"], buyers,
-                                  expected_total_amount=100))
+    responses = asyncio.run(
+        _race(live_server.url, store["store"]["slug"], buyers, expected_total_amount=100)
+    )
 
     statuses = Counter(r.status_code for r in responses)
     assert statuses == {201: 7, 409: 53}, statuses
@@ -76,16 +92,16 @@ def test_flash_sale_cap_holds_under_a_burst(api: Api, live_server: LiveServer) -
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-def test_concurrent_retries_with_one_key_make_one_order(api: Api,
-                                                        live_server: LiveServer) -> None:
+def test_concurrent_retries_with_one_key_make_one_order(api: Api, live_server: LiveServer) -> None:
     store = api.store()
     warehouse = api.warehouse(store)
     product = api.product(store, stock=50, warehouse=warehouse)
     buyer = api.shopper(store)
     api.add_to_cart(buyer, product["variants"][0]["id"], 2)
 
-    responses = asyncio.run(_race(live_server.url, store["store"]["slug"], [buyer] * 20,
-                                  same_key="double-click-key"))
+    responses = asyncio.run(
+        _race(live_server.url, store["store"]["slug"], [buyer] * 20, same_key="double-click-key")
+    )
 
     assert {r.status_code for r in responses} <= {200, 201}
     assert len({r.json()["id"] for r in responses}) == 1

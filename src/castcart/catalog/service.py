@@ -99,6 +99,8 @@ def create_product(session: Session, store_id: str, currency: str, data: Product
     product.variants = [_new_variant(store_id, currency, v) for v in data.variants]
     session.add(product)
     session.flush()
+    # Reload the collections so the response lists them in their canonical order.
+    session.expire(product, ["translations", "images", "variants"])
     return product
 
 
@@ -131,6 +133,7 @@ def update_product(session: Session, store_id: str, product_id: str, data: Produ
             ProductImage(url=str(i.url), alt=i.alt, position=n) for n, i in enumerate(data.images)
         )
     session.flush()
+    session.expire(product, ["translations", "images", "variants"])
     return product
 
 

@@ -104,7 +104,7 @@ def _claim_status(session: Session, order: Order, expected: str, target: OrderSt
         .where(Order.id == order.id, Order.status == expected)
         .values(status=target.value, updated_at=utcnow())
     )
-    claimed = result.rowcount == 1  # type: ignore[attr-defined]
+    claimed: bool = result.rowcount == 1  # type: ignore[attr-defined]
     session.refresh(order)
     return claimed
 

@@ -35,5 +35,5 @@ def readyz(ctx: Ctx) -> dict[str, str] | JSONResponse:
     return {
         "status": "ready",
         "database": "sqlite" if ctx.db.sqlite else "postgresql",
-        "revision": head,
+        "revision": str(head),
     }

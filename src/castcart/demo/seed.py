@@ -1,0 +1,271 @@
+"""Seed data: a cross-border accessories brand with a dozen products in several locales,
+two warehouses, a live show with a showcase, a pinned product, live prices, a flash sale,
+a coupon and a share-to-unlock offer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from castcart.accounts.models import Store
+from castcart.accounts.service import Role, add_staff, create_store
+from castcart.catalog import service as catalog
+from castcart.catalog.schemas import ProductIn, WarehouseIn
+from castcart.commerce import promotions
+from castcart.commerce.schemas import CouponIn, ShareOfferIn
+from castcart.core.clock import utcnow
+from castcart.core.db import Database
+from castcart.events import DomainEvent
+from castcart.shows import service as shows
+from castcart.shows.schemas import FlashSaleIn, LivePriceIn, ShowIn
+
+DEMO_SLUG = "lumen-demo"
+DEMO_PASSWORD = "castcart-demo-password"  # noqa: S105 - printed for the demo on purpose
+
+# (handle, price in cents, attributes, {locale: title})
+PRODUCTS: list[tuple[str, int, dict[str, object], dict[str, str]]] = [
+    (
+        "silk-scarf",
+        5900,
+        {"material": "silk", "origin": "IT", "category": "clothing"},
+        {
+            "en": "Silk scarf",
+            "es": "Pañuelo de seda",
+            "de": "Seidenschal",
+            "fr": "Foulard en soie",
+            "ar": "وشاح حرير",
+            "id": "Syal sutra",
+        },
+    ),
+    (
+        "cotton-tote",
+        2400,
+        {"material": "cotton", "certifications": ["GOTS"], "category": "clothing"},
+        {
+            "en": "Organic cotton tote",
+            "es": "Bolsa de algodón orgánico",
+            "de": "Bio-Baumwolltasche",
+            "fr": "Tote bag en coton bio",
+        },
+    ),
+    (
+        "power-bank-5000",
+        2999,
+        {
+            "capacity": "5000 mAh",
+            "power": "20 W",
+            "certifications": ["CE"],
+            "category": "electronics",
+        },
+        {
+            "en": "Power bank 5000 mAh",
+            "es": "Batería externa 5000 mAh",
+            "de": "Powerbank 5000 mAh",
+            "id": "Power bank 5000 mAh",
+        },
+    ),
+    (
+        "leather-wallet",
+        4500,
+        {"material": "leather", "origin": "ES", "category": "general"},
+        {
+            "en": "Leather wallet",
+            "es": "Cartera de cuero",
+            "de": "Lederbörse",
+            "fr": "Portefeuille en cuir",
+        },
+    ),
+    (
+        "ceramic-mug",
+        1800,
+        {"material": "ceramic", "capacity": "350 ml", "category": "general"},
+        {
+            "en": "Ceramic mug 350 ml",
+            "es": "Taza de cerámica",
+            "de": "Keramiktasse",
+            "pt": "Caneca de cerâmica",
+        },
+    ),
+    (
+        "linen-shirt",
+        6900,
+        {"material": "linen", "category": "clothing"},
+        {"en": "Linen shirt", "es": "Camisa de lino", "fr": "Chemise en lin", "de": "Leinenhemd"},
+    ),
+    (
+        "bamboo-sunglasses",
+        3900,
+        {"material": "bamboo", "category": "general"},
+        {"en": "Bamboo sunglasses", "es": "Gafas de sol de bambú", "ms": "Cermin mata bambu"},
+    ),
+    (
+        "wool-beanie",
+        2200,
+        {"material": "wool", "origin": "PT", "category": "clothing"},
+        {"en": "Merino wool beanie", "es": "Gorro de lana merino", "de": "Merino-Mütze"},
+    ),
+    (
+        "travel-adapter",
+        1900,
+        {"power": "65 W", "certifications": ["CE", "FCC"], "category": "electronics"},
+        {
+            "en": "Universal travel adapter",
+            "es": "Adaptador de viaje universal",
+            "th": "อะแดปเตอร์ท่องเที่ยว",
+        },
+    ),
+    (
+        "steel-bottle",
+        2700,
+        {"material": "stainless steel", "capacity": "750 ml", "category": "general"},
+        {"en": "Steel bottle 750 ml", "es": "Botella de acero 750 ml", "vi": "Bình thép 750 ml"},
+    ),
+    (
+        "kids-raincoat",
+        3500,
+        {"material": "polyester", "category": "children_clothing"},
+        {"en": "Kids' raincoat", "es": "Impermeable infantil", "fr": "Imperméable enfant"},
+    ),
+    (
+        "notebook-a5",
+        1200,
+        {"material": "paper", "category": "books"},
+        {"en": "A5 dotted notebook", "es": "Cuaderno A5 punteado", "zh": "A5 点阵笔记本"},
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoStore:
+    store_id: str
+    slug: str
+    show_id: str
+    owner_email: str
+    host_email: str
+    password: str
+
+
+def seed_demo(db: Database) -> DemoStore:
+    """Idempotent: a second run finds the demo store and returns it."""
+    with db.write() as session:
+        existing = session.scalar(select(Store).where(Store.slug == DEMO_SLUG))
+        if existing is not None:
+            show = shows.list_shows(session, existing.id)[0]
+            return DemoStore(
+                existing.id,
+                DEMO_SLUG,
+                show.id,
+                "owner@lumen.example.com",
+                "host@lumen.example.com",
+                DEMO_PASSWORD,
+            )
+        store, _ = create_store(
+            session,
+            slug=DEMO_SLUG,
+            name="Lumen Accessories",
+            currency="EUR",
+            country="DE",
+            default_locale="en",
+            owner_email="owner@lumen.example.com",
+            owner_password=DEMO_PASSWORD,
+        )
+        add_staff(
+            session,
+            store.id,
+            email="host@lumen.example.com",
+            password=DEMO_PASSWORD,
+            role=Role.HOST,
+            display_name="Mia (host)",
+        )
+        add_staff(
+            session,
+            store.id,
+            email="mod@lumen.example.com",
+            password=DEMO_PASSWORD,
+            role=Role.MODERATOR,
+            display_name="Sam (moderator)",
+        )
+        berlin = catalog.create_warehouse(
+            session, store.id, WarehouseIn(code="BER", name="Berlin", country="DE", priority=1)
+        )
+        jakarta = catalog.create_warehouse(
+            session, store.id, WarehouseIn(code="CGK", name="Jakarta", country="ID", priority=2)
+        )
+        product_ids: list[str] = []
+        variant_ids: list[str] = []
+        for n, (handle, price, attributes, titles) in enumerate(PRODUCTS):
+            product = catalog.create_product(
+                session,
+                store.id,
+                store.currency,
+                ProductIn.model_validate(
+                    {
+                        "handle": handle,
+                        "attributes": attributes,
+                        "translations": [
+                            {"locale": loc, "title": title} for loc, title in titles.items()
+                        ],
+                        "variants": [{"sku": handle.upper(), "price_amount": price}],
+                    }
+                ),
+            )
+            variant = product.variants[0]
+            catalog.set_stock(session, store.id, variant.id, berlin.id, 40 + 5 * n)
+            catalog.set_stock(session, store.id, variant.id, jakarta.id, 15)
+            product_ids.append(product.id)
+            variant_ids.append(variant.id)
+
+        now = utcnow()
+        outbox: list[DomainEvent] = []
+        show = shows.create_show(
+            session,
+            store.id,
+            ShowIn(
+                title="Autumn drop: live from Berlin",
+                description="New scarves, totes and travel gear, with live-only prices.",
+                scheduled_at=now,
+            ),
+        )
+        shows.set_showcase(session, store.id, show.id, product_ids[:6])
+        shows.transition(session, store.id, show.id, "live", outbox)
+        shows.pin(session, store.id, show.id, product_ids[0], outbox)
+        shows.set_live_prices(
+            session,
+            store.id,
+            show.id,
+            [
+                LivePriceIn(variant_id=variant_ids[0], price_amount=4900),
+                LivePriceIn(variant_id=variant_ids[1], price_amount=1900),
+            ],
+        )
+        shows.create_flash_sale(
+            session,
+            store.id,
+            show.id,
+            FlashSaleIn(
+                variant_id=variant_ids[2],
+                price_amount=1999,
+                quantity_cap=25,
+                starts_at=now,
+                ends_at=now + timedelta(hours=2),
+            ),
+            outbox,
+        )
+        promotions.create_coupon(
+            session,
+            store.id,
+            CouponIn(code="LIVE10", kind="percent", percent_off=10, max_uses_per_customer=1),
+        )
+        promotions.create_share_offer(
+            session, store.id, show.id, ShareOfferIn(percent_off=15, invites_required=3)
+        )
+        return DemoStore(
+            store.id,
+            DEMO_SLUG,
+            show.id,
+            "owner@lumen.example.com",
+            "host@lumen.example.com",
+            DEMO_PASSWORD,
+        )
