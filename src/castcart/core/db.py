@@ -9,7 +9,8 @@ relies on row locks taken by conditional ``UPDATE``s.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -72,6 +73,10 @@ class Database:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite allows one writer at a time and makes the others poll with sleeps
+        # (busy_timeout), which collapses throughput in a burst. Queue this process's writers
+        # on a lock instead; other processes still meet the busy timeout.
+        self._write_lock = threading.Lock() if self.sqlite else None
 
     @property
     def sqlite(self) -> bool:
@@ -88,12 +93,13 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits on success and rolls back on any exception."""
-        connection = self.engine.connect().execution_options(**{IMMEDIATE: True})
-        try:
-            with Session(bind=connection, expire_on_commit=False) as session, session.begin():
-                yield session
-        finally:
-            connection.close()
+        with self._write_lock or nullcontext():
+            connection = self.engine.connect().execution_options(**{IMMEDIATE: True})
+            try:
+                with Session(bind=connection, expire_on_commit=False) as session, session.begin():
+                    yield session
+            finally:
+                connection.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
