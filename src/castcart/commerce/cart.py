@@ -144,3 +144,13 @@ def cart_view(session: Session, cart: Cart, store: Store, locale: str, at: datet
         lines=lines,
         subtotal_amount=sum(ln.line_total_amount for ln in lines),
     )
+
+
+def tax_categories(session: Session, variant_ids: list[str]) -> dict[str, str]:
+    """variant id → the product's ``category`` attribute (what the tax table keys on)."""
+    rows = session.execute(
+        select(Variant.id, Product.attributes)
+        .join(Product, Product.id == Variant.product_id)
+        .where(Variant.id.in_(variant_ids))
+    ).all()
+    return {vid: str((attrs or {}).get("category", "general")) for vid, attrs in rows}

@@ -200,3 +200,54 @@ class SandboxOutcomeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: Annotated[str, StringConstraints(pattern="^(succeeded|failed)$")] = "succeeded"
+
+
+class QuoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    region: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")] | None = None
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")] | None = None
+    vat_id: Annotated[str, StringConstraints(max_length=20)] | None = None
+    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+
+
+class QuoteLineOut(BaseModel):
+    variant_id: str
+    title: str
+    quantity: int
+    unit_price_amount: int
+    line_total_amount: int
+
+
+class TaxLineOut(BaseModel):
+    name: str
+    rate_percent: str
+    amount: int
+    collected_at: str
+    jurisdiction: str
+    scheme: str
+
+
+class PaymentMethodOut(BaseModel):
+    id: str
+    kind: str
+    name: str
+
+
+class QuoteOut(BaseModel):
+    currency: str
+    fx_rate: str
+    fx_source: str
+    fx_as_of: str
+    lines: list[QuoteLineOut]
+    subtotal_amount: int
+    tax_lines: list[TaxLineOut]
+    duty_lines: list[TaxLineOut]
+    tax_rule: str
+    tax_rule_text: str
+    due_at_checkout_amount: int
+    due_at_import_amount: int
+    tax_category: str
+    payment_methods: list[PaymentMethodOut]
+    notes: list[str]

@@ -16,6 +16,7 @@ from castcart import __version__
 from castcart.accounts import api as accounts_api
 from castcart.catalog import api as catalog_api
 from castcart.commerce import api as commerce_api
+from castcart.commerce import crossborder_api
 from castcart.commerce.reservations import expire_unpaid_orders
 from castcart.core.clock import utcnow
 from castcart.core.db import Database
@@ -72,5 +73,6 @@ def create_app(
     for module in (accounts_api, catalog_api, shows_api, commerce_api):
         app.include_router(module.router)
         app.include_router(module.shop_router)
+    app.include_router(crossborder_api.shop_router)
     app.include_router(commerce_api.webhook_router)
     return app
