@@ -114,8 +114,8 @@ def test_failure_mid_checkout_leaves_no_order_and_stock_unchanged(
     def crash(*_: object, **__: object) -> None:
         raise RuntimeError("power cut after stock was reserved")
 
-    # Stock and the coupon use are already claimed when the order lines are written.
-    monkeypatch.setattr(checkout_module, "_write_order", crash)
+    # The last step before commit: stock, coupon use, order rows and cart are all written.
+    monkeypatch.setattr(checkout_module, "emit_low_stock", crash)
     response = client.post(
         f"/api/v1/shop/{shopper['slug']}/checkout",
         json={},

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from castcart.commerce import cart as carts
 from castcart.commerce import orders, payments, promotions
-from castcart.commerce.checkout import CheckoutRequest, checkout, find_existing
+from castcart.commerce.checkout import CheckoutRequest, checkout, find_existing, precheck_stock
 from castcart.commerce.models import Order, Payment, ShareCode, ShareOffer
 from castcart.commerce.schemas import (
     CartLineIn,
@@ -191,6 +191,8 @@ def checkout_cart(
         reservation_ttl=timedelta(seconds=ctx.settings.reservation_ttl_seconds),
         low_stock_threshold=ctx.settings.low_stock_threshold,
     )
+    with ctx.db.read() as session:
+        precheck_stock(session, request)
     try:
         with ctx.unit_of_work() as (session, outbox):
             order, created = checkout(session, request, outbox)

@@ -18,14 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
 from castcart.catalog.models import Product, StockLevel, Variant, Warehouse
 from castcart.catalog.service import title_for
 from castcart.commerce.cart import _sellable_variant, get_or_create_cart, price_for
-from castcart.commerce.models import CartLine, Order, OrderLine, StockAllocation
+from castcart.commerce.models import Cart, CartLine, Order, OrderLine, StockAllocation
 from castcart.commerce.orders import OrderStatus, emit_low_stock, record_event
 from castcart.commerce.pricing import totals
 from castcart.commerce.promotions import (
@@ -85,6 +85,42 @@ def find_existing(session: Session, request: CheckoutRequest) -> Order | None:
     return order
 
 
+def precheck_stock(session: Session, request: CheckoutRequest) -> None:
+    """A cheap read before the write transaction: in a flash sale most buyers arrive after the
+    last unit went, and they should hear "sold out" without queueing for the write lock. Not
+    a guarantee (the reservation in `checkout` is); a replayed key skips it."""
+    if (
+        session.scalar(
+            select(Order.id).where(
+                Order.store_id == request.store.id,
+                Order.shopper_id == request.shopper_id,
+                Order.idempotency_key == request.idempotency_key,
+            )
+        )
+        is not None
+    ):
+        return
+    cart = session.scalar(select(Cart).where(Cart.shopper_id == request.shopper_id))
+    if cart is None:
+        return
+    for line in cart.lines:
+        available = (
+            session.scalar(
+                select(func.coalesce(func.sum(StockLevel.quantity - StockLevel.reserved), 0)).where(
+                    StockLevel.variant_id == line.variant_id
+                )
+            )
+            or 0
+        )
+        if available < line.quantity:
+            variant = session.get(Variant, line.variant_id)
+            sku = variant.sku if variant else line.variant_id
+            raise OutOfStockError(
+                f"not enough stock for {sku}",
+                details={"variant_id": line.variant_id, "sku": sku, "requested": line.quantity},
+            )
+
+
 def checkout(
     session: Session, request: CheckoutRequest, outbox: list[DomainEvent]
 ) -> tuple[Order, bool]:
@@ -133,13 +169,15 @@ def checkout(
         result.total,
     )
 
-    for priced_line in priced:
-        _reserve_stock(session, order, priced_line.variant, priced_line.quantity)
     _write_order(session, order, priced, request)
-
     cart.lines.clear()
     cart.coupon_code = None
     cart.share_code = None
+    session.flush()
+    # The contended rows go last: on PostgreSQL a stock row stays locked from its UPDATE to
+    # the commit, so reserving at the end keeps that window (and the queue behind it) short.
+    for priced_line in priced:
+        _reserve_stock(session, order, priced_line.variant, priced_line.quantity)
     session.flush()
     outbox.append(
         OrderCreated(
