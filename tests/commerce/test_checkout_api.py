@@ -10,6 +10,13 @@ from fastapi.testclient import TestClient
 from castcart.commerce import checkout as checkout_module
 from tests.helpers import Api
 
+# Every test here runs on SQLite, and on PostgreSQL when a server is configured.
+pytestmark = pytest.mark.parametrize(
+    "database_url",
+    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+
 
 @pytest.fixture
 def shop(api: Api) -> dict[str, Any]:

@@ -17,6 +17,13 @@ from castcart.events import DomainEvent
 from castcart.web.context import AppContext
 from tests.helpers import Api
 
+# Every test here runs on SQLite, and on PostgreSQL when a server is configured.
+pytestmark = pytest.mark.parametrize(
+    "database_url",
+    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+
 
 @pytest.fixture
 def ctx(app: FastAPI) -> AppContext:

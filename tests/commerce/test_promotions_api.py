@@ -9,6 +9,13 @@ import pytest
 
 from tests.helpers import Api
 
+# Every test here runs on SQLite, and on PostgreSQL when a server is configured.
+pytestmark = pytest.mark.parametrize(
+    "database_url",
+    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+
 
 @pytest.fixture
 def shop(api: Api) -> dict[str, Any]:
