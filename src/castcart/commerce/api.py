@@ -28,7 +28,7 @@ from castcart.commerce.schemas import (
     ShareOfferOut,
 )
 from castcart.core.clock import utcnow
-from castcart.core.errors import ConflictError, NotFoundError
+from castcart.core.errors import ConflictError, DomainError, NotFoundError
 from castcart.shows.service import get_show
 from castcart.web.deps import Ctx, CurrentShopper, Staff
 from castcart.web.errors import ERROR_RESPONSES
@@ -191,14 +191,15 @@ def checkout_cart(
         reservation_ttl=timedelta(seconds=ctx.settings.reservation_ttl_seconds),
         low_stock_threshold=ctx.settings.low_stock_threshold,
     )
-    with ctx.db.read() as session:
-        precheck_stock(session, request)
     try:
+        with ctx.db.read() as session:
+            precheck_stock(session, request)
         with ctx.unit_of_work() as (session, outbox):
             order, created = checkout(session, request, outbox)
             out = OrderOut.model_validate(order)
-    except IntegrityError:
-        # A concurrent request with the same key won the race; everything of ours rolled back.
+    except (IntegrityError, DomainError):
+        # A concurrent request with the same key may have won the race (we then hit its
+        # unique key, or found the cart it just emptied); everything of ours rolled back.
         with ctx.db.read() as session:
             existing = find_existing(session, request)
             if existing is None:
