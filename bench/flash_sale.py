@@ -146,8 +146,9 @@ async def seed_castcart(url: str, buyers: int, stock: int) -> dict[str, Any]:
         return {"slug": slug, "staff": staff, "buyers": tokens, "product_id": product["id"]}
 
 
-async def race(url: str, requests: list[tuple[str, dict[str, str]]],
-               connections: int) -> tuple[list[int], list[float], float]:
+async def race(
+    url: str, requests: list[tuple[str, dict[str, str]]], connections: int
+) -> tuple[list[int], list[float], float]:
     """Fire every request at once behind a start gate; aiohttp keeps the client cheap enough
     that the server, not the load generator, is what gets measured."""
     connector = aiohttp.TCPConnector(limit=connections)

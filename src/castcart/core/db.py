@@ -8,8 +8,8 @@ relies on row locks taken by conditional ``UPDATE``s.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
