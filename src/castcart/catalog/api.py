@@ -20,6 +20,7 @@ from castcart.catalog.schemas import (
     WarehouseIn,
     WarehouseOut,
 )
+from castcart.compliance.restricted import restricted_markets, restrictions
 from castcart.core.errors import NotFoundError
 from castcart.web.deps import Ctx, PublicStore, Staff
 from castcart.web.errors import ERROR_RESPONSES
@@ -28,6 +29,9 @@ router = APIRouter(prefix="/api/v1", tags=["catalog"], responses=ERROR_RESPONSES
 ObjectId = Annotated[str, Path(max_length=32)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=10**6)]
+ViewerCountry = Annotated[
+    str | None, Query(pattern=r"^[A-Z]{2}$", description="the viewer's country (ISO 3166)")
+]
 
 
 def product_out(session: Session, product: Product, *, public: bool = False) -> ProductOut:
@@ -38,7 +42,14 @@ def product_out(session: Session, product: Product, *, public: bool = False) -> 
     if public:
         for variant in out.variants:
             variant.stock = []
+    else:
+        out.restricted_in = restricted_markets(product.attributes)
     return out
+
+
+def allowed_in(product: Product, country: str | None) -> bool:
+    """Hidden from a storefront whose market forbids it (alcohol in SA, CBD in AU, ...)."""
+    return country is None or not restrictions(product.attributes, country)
 
 
 def _store_currency(session: Session, store_id: str) -> str:
@@ -141,21 +152,29 @@ shop_router = APIRouter(
 
 @shop_router.get("/products", response_model=list[ProductOut])
 def shop_products(
-    ctx: Ctx, store: PublicStore, limit: Limit = 100, offset: Offset = 0
+    ctx: Ctx,
+    store: PublicStore,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    country: ViewerCountry = None,
 ) -> list[ProductOut]:
+    """The storefront; with ``country`` it leaves out what that market forbids."""
     with ctx.db.read() as session:
         return [
             product_out(session, p, public=True)
             for p in service.list_products(
                 session, store.id, only_active=True, limit=limit, offset=offset
             )
+            if allowed_in(p, country)
         ]
 
 
 @shop_router.get("/products/{product_id}", response_model=ProductOut)
-def shop_product(ctx: Ctx, store: PublicStore, product_id: ObjectId) -> ProductOut:
+def shop_product(
+    ctx: Ctx, store: PublicStore, product_id: ObjectId, country: ViewerCountry = None
+) -> ProductOut:
     with ctx.db.read() as session:
         product = service.get_product(session, store.id, product_id)
-        if product.status != "active":
+        if product.status != "active" or not allowed_in(product, country):
             raise NotFoundError("product not found", code="product_not_found")
         return product_out(session, product, public=True)

@@ -11,6 +11,7 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Amount = Annotated[int, Field(ge=0, le=10**12, description="integer minor units")]
 
 ATTRIBUTE_KEYS = {
+    "halal_certified",
     "material",
     "capacity",
     "power",
@@ -128,6 +129,8 @@ class ProductOut(BaseModel):
     images: list[Image]
     attributes: dict[str, Any]
     variants: list[VariantOut]
+    # Staff only: markets whose rules forbid selling this product (country → rule ids).
+    restricted_in: dict[str, list[str]] = {}
 
 
 class WarehouseIn(BaseModel):

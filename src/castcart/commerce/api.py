@@ -149,7 +149,7 @@ def patch_cart(ctx: Ctx, shopper: CurrentShopper, data: CartPatch) -> CartOut:
 def add_cart_line(ctx: Ctx, shopper: CurrentShopper, data: CartLineIn) -> CartOut:
     with ctx.unit_of_work() as (session, _):
         cart = carts.get_or_create_cart(session, shopper.store.id, shopper.shopper_id)
-        carts.add_line(session, cart, data.variant_id, data.quantity)
+        carts.add_line(session, cart, data.variant_id, data.quantity, shopper.country)
         return carts.cart_view(session, cart, shopper.store, "en", utcnow())
 
 
@@ -184,6 +184,7 @@ def checkout_cart(
     request = CheckoutRequest(
         store=shopper.store,
         shopper_id=shopper.shopper_id,
+        country=shopper.country,
         idempotency_key=idempotency_key,
         expected_total_amount=data.expected_total_amount,
         locale="en",

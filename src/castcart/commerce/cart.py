@@ -14,6 +14,7 @@ from castcart.catalog.service import get_variant, title_for
 from castcart.commerce.models import Cart, CartLine
 from castcart.commerce.pricing import PriceOptions, unit_price
 from castcart.commerce.schemas import CartLineOut, CartOut, CartPatch
+from castcart.compliance.restricted import restrictions
 from castcart.core.errors import NotFoundError, UnprocessableError
 from castcart.shows.lifecycle import ShowStatus
 from castcart.shows.models import FlashSale, LivePrice, Show
@@ -64,16 +65,28 @@ def get_or_create_cart(session: Session, store_id: str, shopper_id: str) -> Cart
     return cart
 
 
-def _sellable_variant(session: Session, store_id: str, variant_id: str) -> Variant:
+def _sellable_variant(
+    session: Session, store_id: str, variant_id: str, country: str | None = None
+) -> Variant:
     variant = get_variant(session, store_id, variant_id)
     product = session.get(Product, variant.product_id)
     if product is None or product.status != "active":
         raise UnprocessableError("this product is not for sale", code="product_unavailable")
+    if country is not None:
+        forbidden = restrictions(product.attributes, country)
+        if forbidden:
+            raise UnprocessableError(
+                f"this product cannot be sold to {country}",
+                code="restricted_in_market",
+                details={"country": country, "rules": [r.rule for r in forbidden]},
+            )
     return variant
 
 
-def add_line(session: Session, cart: Cart, variant_id: str, quantity: int) -> Cart:
-    _sellable_variant(session, cart.store_id, variant_id)
+def add_line(
+    session: Session, cart: Cart, variant_id: str, quantity: int, country: str | None = None
+) -> Cart:
+    _sellable_variant(session, cart.store_id, variant_id, country)
     line = next((ln for ln in cart.lines if ln.variant_id == variant_id), None)
     if line is None:
         if len(cart.lines) >= MAX_CART_LINES:

@@ -51,6 +51,7 @@ class CheckoutRequest:
     now: datetime
     reservation_ttl: timedelta
     low_stock_threshold: int
+    country: str | None = None
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -203,7 +204,7 @@ def _price_lines(
     the shopper's ``expected_total_amount`` guard turns that into a 409 if they sent one."""
     priced: list[_PricedLine] = []
     for line in sorted(lines, key=lambda ln: ln.variant_id):
-        variant = _sellable_variant(session, request.store.id, line.variant_id)
+        variant = _sellable_variant(session, request.store.id, line.variant_id, request.country)
         quantity = line.quantity
         product = session.get(Product, variant.product_id)
         assert product is not None  # noqa: S101 - FK guarantees it

@@ -6,8 +6,9 @@ from fastapi import APIRouter, Path, status
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from castcart.catalog.api import product_out
+from castcart.catalog.api import ViewerCountry, allowed_in, product_out
 from castcart.catalog.schemas import ProductOut
+from castcart.compliance.restricted import restricted_markets
 from castcart.shows import service
 from castcart.shows.models import Show
 from castcart.shows.schemas import (
@@ -37,8 +38,16 @@ class ShowDetailOut(BaseModel):
     flash_sales: list[FlashSaleOut]
 
 
+class MarketWarningOut(BaseModel):
+    product_id: str
+    country: str
+    rules: list[str]
+
+
 class ShowStaffDetailOut(ShowDetailOut):
     show: ShowStaffOut
+    # Showcase products some markets forbid: hidden from those viewers; the host should know.
+    market_warnings: list[MarketWarningOut] = []
 
 
 def _detail(session: Session, show: Show) -> ShowDetailOut:
@@ -59,7 +68,15 @@ def _detail(session: Session, show: Show) -> ShowDetailOut:
 
 def _staff_detail(session: Session, show: Show) -> ShowStaffDetailOut:
     detail = _detail(session, show)
-    return ShowStaffDetailOut(**{**detail.__dict__, "show": ShowStaffOut.model_validate(show)})
+    warnings = [
+        MarketWarningOut(product_id=product.id, country=country, rules=rules)
+        for product in service.showcase_products(session, show.id)
+        for country, rules in restricted_markets(product.attributes).items()
+    ]
+    return ShowStaffDetailOut(
+        **{**detail.__dict__, "show": ShowStaffOut.model_validate(show)},
+        market_warnings=warnings,
+    )
 
 
 @router.get("", response_model=list[ShowStaffOut])
@@ -138,13 +155,16 @@ class ShopShowOut(ShowDetailOut):
 
 
 @shop_router.get("/shows/{show_id}", response_model=ShopShowOut)
-def shop_show(ctx: Ctx, store: PublicStore, show_id: ShowId) -> ShopShowOut:
-    """What a viewer's page needs: the show, its showcase with products, prices, sales."""
+def shop_show(
+    ctx: Ctx, store: PublicStore, show_id: ShowId, country: ViewerCountry = None
+) -> ShopShowOut:
+    """What a viewer's page needs: the show, its showcase with products, prices, sales.
+    With ``country``, products that market forbids are left out of the viewer's showcase."""
     with ctx.db.read() as session:
         show = service.get_show(session, store.id, show_id)
         detail = _detail(session, show)
-        products = [
-            product_out(session, p, public=True)
-            for p in service.showcase_products(session, show.id)
-        ]
+        visible = [p for p in service.showcase_products(session, show.id) if allowed_in(p, country)]
+        ids = {p.id for p in visible}
+        detail.showcase = [item for item in detail.showcase if item.product_id in ids]
+        products = [product_out(session, p, public=True) for p in visible]
         return ShopShowOut(**detail.__dict__, products=products)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from castcart.accounts.models import Store
+from castcart.accounts.models import Shopper, Store
 from castcart.accounts.service import (
     ShopperPrincipal,
     StaffPrincipal,
@@ -50,6 +50,7 @@ Staff = Annotated[StaffPrincipal, Depends(get_staff)]
 class ShopperContext:
     store: Store
     principal: ShopperPrincipal
+    country: str | None = None  # decides which products the market forbids
 
     @property
     def shopper_id(self) -> str:
@@ -66,8 +67,10 @@ PublicStore = Annotated[Store, Depends(get_store)]
 
 def get_shopper(ctx: Ctx, store: PublicStore, credentials: Credentials) -> ShopperContext:
     with ctx.db.read() as session:
+        principal = shopper_principal(session, _token(credentials), store.id)
+        shopper = session.get(Shopper, principal.shopper_id)
         return ShopperContext(
-            store=store, principal=shopper_principal(session, _token(credentials), store.id)
+            store=store, principal=principal, country=shopper.country if shopper else None
         )
 
 
