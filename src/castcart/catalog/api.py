@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
 from castcart.catalog import service
+from castcart.catalog.description_check import check_descriptions
 from castcart.catalog.models import Product
 from castcart.catalog.schemas import (
     ProductIn,
@@ -52,6 +53,15 @@ def allowed_in(product: Product, country: str | None) -> bool:
     return country is None or not restrictions(product.attributes, country)
 
 
+def _checked(session: Session, store_id: str, product: Product) -> ProductOut:
+    """The saved product with its copy checked against the store's home-market rules."""
+    out = product_out(session, product)
+    store = session.get(Store, store_id)
+    if store is not None:
+        out.compliance_findings = check_descriptions(product, store.country)
+    return out
+
+
 def _store_currency(session: Session, store_id: str) -> str:
     store = session.get(Store, store_id)
     assert store is not None  # noqa: S101 - the principal's store exists
@@ -77,7 +87,7 @@ def create_product(ctx: Ctx, staff: Staff, data: ProductIn) -> ProductOut:
         product = service.create_product(
             session, staff.store_id, _store_currency(session, staff.store_id), data
         )
-        return product_out(session, product)
+        return _checked(session, staff.store_id, product)
 
 
 @router.get("/products/{product_id}", response_model=ProductOut)
@@ -92,7 +102,7 @@ def update_product(ctx: Ctx, staff: Staff, product_id: ObjectId, data: ProductPa
     staff.require("catalog.write")
     with ctx.unit_of_work() as (session, _):
         product = service.update_product(session, staff.store_id, product_id, data)
-        return product_out(session, product)
+        return _checked(session, staff.store_id, product)
 
 
 @router.post(

@@ -131,6 +131,9 @@ class ProductOut(BaseModel):
     variants: list[VariantOut]
     # Staff only: markets whose rules forbid selling this product (country → rule ids).
     restricted_in: dict[str, list[str]] = {}
+    # Returned when the product is saved: claims in its copy that the home market's rules
+    # flag, and statements that contradict its own attributes.
+    compliance_findings: list[dict[str, Any]] = []
 
 
 class WarehouseIn(BaseModel):

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, status
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import Session
 
 from castcart.catalog.api import ViewerCountry, allowed_in, product_out
 from castcart.catalog.schemas import ProductOut
 from castcart.compliance.restricted import restricted_markets
-from castcart.shows import service
+from castcart.core.clock import utcnow
+from castcart.shows import script_review, service
 from castcart.shows.models import Show
 from castcart.shows.schemas import (
     FlashSaleIn,
@@ -143,6 +144,48 @@ def create_flash_sale(ctx: Ctx, staff: Staff, show_id: ShowId, data: FlashSaleIn
     with ctx.unit_of_work() as (session, outbox):
         sale = service.create_flash_sale(session, staff.store_id, show_id, data, outbox)
         return FlashSaleOut.model_validate(sale)
+
+
+class ScriptReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+    lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+    markets: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z_]{2,6}$")]],
+        Field(min_length=1, max_length=20),
+    ]
+
+
+class ScriptFindingOut(BaseModel):
+    market: str
+    category: str
+    rule: str
+    start: int
+    end: int
+    severity: str
+    suggestion: str
+    excerpt: str
+
+
+class ScriptReviewOut(BaseModel):
+    findings: list[ScriptFindingOut]
+    fact_findings: list[dict[str, Any]]
+
+
+@router.post("/{show_id}/script-review", response_model=ScriptReviewOut)
+def review_script(ctx: Ctx, staff: Staff, show_id: ShowId, data: ScriptReviewIn) -> ScriptReviewOut:
+    """Check a host script before the show, per target market, against the show's real
+    flash sales and the pinned product's catalog facts. Spans index into ``text``."""
+    staff.require("shows.read")
+    with ctx.db.read() as session:
+        show = service.get_show(session, staff.store_id, show_id)
+        findings, facts = script_review.review_script(
+            session, show, data.text, data.lang, data.markets, utcnow()
+        )
+    return ScriptReviewOut(
+        findings=[ScriptFindingOut(**f.__dict__) for f in findings], fact_findings=facts
+    )
 
 
 shop_router = APIRouter(
