@@ -39,6 +39,21 @@ class Image(BaseModel):
     url: HttpUrl | Annotated[str, StringConstraints(pattern=r"^/[^\s]{0,1999}$")]
     alt: Annotated[str, StringConstraints(max_length=300)] = ""
 
+    @field_validator("url")
+    @classmethod
+    def _fits_storage(cls, value: HttpUrl | str) -> HttpUrl | str:
+        # HttpUrl normalises (punycode, percent-encoding), which can lengthen the input.
+        if len(str(value)) > 2000:
+            raise ValueError("image URL longer than 2000 characters")
+        return value
+
+
+class ImageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    url: str
+    alt: str
+
 
 class VariantIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -126,7 +141,7 @@ class ProductOut(BaseModel):
     handle: str
     status: str
     translations: list[Translation]
-    images: list[Image]
+    images: list[ImageOut]
     attributes: dict[str, Any]
     variants: list[VariantOut]
     # Staff only: markets whose rules forbid selling this product (country → rule ids).

@@ -18,10 +18,12 @@ from castcart.catalog import api as catalog_api
 from castcart.commerce import api as commerce_api
 from castcart.commerce import crossborder_api
 from castcart.commerce.reservations import expire_unpaid_orders
+from castcart.compliance import scheduling_api
 from castcart.core.clock import utcnow
 from castcart.core.db import Database
 from castcart.core.migrate import upgrade
 from castcart.core.settings import Settings, get_settings
+from castcart.privacy import api as privacy_api
 from castcart.shows import api as shows_api
 from castcart.web import health
 from castcart.web.context import AppContext
@@ -75,4 +77,7 @@ def create_app(
         app.include_router(module.shop_router)
     app.include_router(crossborder_api.shop_router)
     app.include_router(commerce_api.webhook_router)
+    app.include_router(scheduling_api.router)
+    app.include_router(privacy_api.router)
+    app.include_router(privacy_api.shop_router)
     return app

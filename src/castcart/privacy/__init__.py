@@ -1,0 +1,1 @@
+"""Privacy rights: consent records, data-subject export and erasure, guest retention."""
