@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from castcart.events import DomainEvent, InProcessEventBus, ShowStarted, StockLow
+from castcart.events import DomainEvent, InProcessEventBus, ProductPinned, ShowStarted, StockLow
+from castcart.events.types import event_from_envelope
 
 
 def test_subscribers_get_their_types_and_wildcard() -> None:
@@ -42,3 +43,11 @@ def test_unsubscribe_and_envelope() -> None:
     assert envelope["type"] == "show.started"
     assert envelope["show_id"] == "x"
     assert isinstance(envelope["occurred_at"], str)
+
+
+def test_unknown_event_types_are_ignored() -> None:
+    assert event_from_envelope({"type": "from.the.future", "store_id": "s"}) is None
+    rebuilt = event_from_envelope(
+        ProductPinned(store_id="s", show_id="x", product_id=None).envelope()
+    )
+    assert isinstance(rebuilt, ProductPinned)

@@ -85,3 +85,22 @@ class StockLow(DomainEvent):
     variant_id: str
     sku: str
     available: int
+
+
+def _all_event_classes(root: type[DomainEvent]) -> list[type[DomainEvent]]:
+    found = []
+    for cls in root.__subclasses__():
+        found.append(cls)
+        found.extend(_all_event_classes(cls))
+    return found
+
+
+def event_from_envelope(envelope: dict[str, object]) -> DomainEvent | None:
+    """Rebuild a typed event from ``DomainEvent.envelope()`` (e.g. after crossing Redis).
+    Unknown types give None: a newer node may publish events this one does not know yet."""
+    by_type = {cls.type: cls for cls in _all_event_classes(DomainEvent)}
+    cls = by_type.get(str(envelope.get("type", "")))
+    if cls is None:
+        return None
+    payload = {k: v for k, v in envelope.items() if k not in {"type", "node"}}
+    return cls.model_validate(payload)

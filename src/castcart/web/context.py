@@ -22,6 +22,11 @@ class AppContext:
     gateways: dict[str, PaymentGateway] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.settings.redis_url and type(self.bus) is InProcessEventBus:
+            # Several app processes or nodes: share events (pins, orders, chat) via Redis.
+            from castcart.events.redis_bus import RedisEventBus
+
+            self.bus = RedisEventBus(self.settings.redis_url)
         if not self.gateways:
             self.gateways = {"sandbox": SandboxGateway(self.settings.payment_webhook_secret)}
 
