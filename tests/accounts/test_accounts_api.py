@@ -188,3 +188,37 @@ def test_tokens_are_not_interchangeable(client: TestClient, api: Api) -> None:
     foreign = client.get(f"/api/v1/shop/{other['store']['slug']}/cart", headers=guest["headers"])
     assert foreign.status_code == 401
     assert client.get("/api/v1/shop/nostore/products").status_code == 404
+
+
+def test_page_session_cookie_with_csrf(client: TestClient, api: Api) -> None:
+    store = api.store("acme")
+    login = client.post(
+        "/api/v1/auth/session",
+        json={"store": "acme", "email": "owner@acme.example.com", "password": PASSWORD},
+    )
+    assert login.status_code == 204
+    set_cookie = login.headers.get_list("set-cookie")
+    session_cookie = next(c for c in set_cookie if c.startswith("castcart_session="))
+    assert "HttpOnly" in session_cookie
+    assert "samesite=lax" in session_cookie.lower()
+    # The client now carries the cookies: reads work without a bearer token.
+    me = client.get("/api/v1/auth/me")
+    assert me.status_code == 200
+    assert me.json()["store"]["id"] == store["store"]["id"]
+    body = {"code": "MAIN2", "name": "Main", "country": "DE"}
+    forged = client.post("/api/v1/warehouses", json=body)
+    assert forged.status_code == 403
+    assert forged.json()["code"] == "csrf_failed"
+    wrong = client.post("/api/v1/warehouses", json=body, headers={"X-CSRF-Token": "guess"})
+    assert wrong.status_code == 403
+    csrf = client.cookies["castcart_csrf"]
+    ok = client.post("/api/v1/warehouses", json=body, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 201
+    session_token = client.cookies["castcart_session"]
+    out = client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf})
+    assert out.status_code == 204
+    client.cookies.clear()
+    assert client.get("/api/v1/auth/me").status_code == 401
+    # The server revoked the session too: replaying the old cookie does not work.
+    client.cookies.set("castcart_session", session_token)
+    assert client.get("/api/v1/auth/me").status_code == 401

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 from sqlalchemy import select
 
 from castcart.accounts import service
@@ -23,7 +24,16 @@ from castcart.accounts.schemas import (
     TokenOut,
 )
 from castcart.core.errors import NotFoundError, PermissionDeniedError
-from castcart.web.deps import Credentials, Ctx, CurrentShopper, PublicStore, Staff, _token
+from castcart.web.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    Credentials,
+    Ctx,
+    CurrentShopper,
+    PublicStore,
+    Staff,
+    _staff_token,
+)
 from castcart.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=ERROR_RESPONSES)
@@ -72,9 +82,45 @@ def login(ctx: Ctx, data: LoginIn) -> TokenOut:
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(ctx: Ctx, staff: Staff, credentials: Credentials) -> None:
+def logout(
+    ctx: Ctx, staff: Staff, request: Request, response: Response, credentials: Credentials
+) -> None:
+    """Revokes the bearer token or the page session, whichever authenticated this call."""
     with ctx.unit_of_work() as (session, _):
-        service.revoke_token(session, _token(credentials))
+        service.revoke_token(session, _staff_token(request, credentials))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+
+
+@router.post("/auth/session", status_code=status.HTTP_204_NO_CONTENT)
+def page_login(ctx: Ctx, data: LoginIn, response: Response) -> None:
+    """Log in for the server-rendered pages: an HttpOnly session cookie plus a CSRF cookie
+    that page scripts echo in the ``X-CSRF-Token`` header on writes."""
+    ttl = timedelta(hours=ctx.settings.session_ttl_hours)
+    with ctx.unit_of_work() as (session, _):
+        token, _user = service.login_staff(
+            session, store_slug=data.store, email=str(data.email), password=data.password, ttl=ttl
+        )
+    secure = ctx.settings.environment == "production"
+    max_age = int(ttl.total_seconds())
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=max_age,
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+        path="/",
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        secrets.token_urlsafe(24),
+        max_age=max_age,
+        httponly=False,
+        secure=secure,
+        samesite="strict",
+        path="/",
+    )
 
 
 @router.get("/auth/me", response_model=MeOut)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from castcart.accounts.service import (
     shopper_principal,
     staff_principal,
 )
-from castcart.core.errors import AuthenticationError
+from castcart.core.errors import AuthenticationError, PermissionDeniedError
 from castcart.web.context import AppContext
 
 _bearer = HTTPBearer(auto_error=False, description="staff or shopper token")
@@ -38,9 +39,34 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
     return credentials.credentials
 
 
-def get_staff(ctx: Ctx, credentials: Credentials) -> StaffPrincipal:
+SESSION_COOKIE = "castcart_session"
+CSRF_COOKIE = "castcart_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _staff_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
+    """API clients send a bearer token; pages send the session cookie. A cookie-authenticated
+    request that changes state must echo the CSRF cookie in a header (double submit), which
+    another site's form cannot do."""
+    if credentials is not None and credentials.credentials:
+        return credentials.credentials
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise AuthenticationError(
+            "a bearer token or session cookie is required", code="token_missing"
+        )
+    if request.method not in _SAFE_METHODS:
+        expected = request.cookies.get(CSRF_COOKIE, "")
+        given = request.headers.get(CSRF_HEADER, "")
+        if not expected or not secrets.compare_digest(expected, given):
+            raise PermissionDeniedError("missing or wrong CSRF token", code="csrf_failed")
+    return cookie
+
+
+def get_staff(ctx: Ctx, request: Request, credentials: Credentials) -> StaffPrincipal:
     with ctx.db.read() as session:
-        return staff_principal(session, _token(credentials))
+        return staff_principal(session, _staff_token(request, credentials))
 
 
 Staff = Annotated[StaffPrincipal, Depends(get_staff)]
