@@ -24,6 +24,7 @@ from castcart.core.db import Database
 from castcart.core.migrate import upgrade
 from castcart.core.settings import Settings, get_settings
 from castcart.privacy import api as privacy_api
+from castcart.realtime import api as realtime_api
 from castcart.shows import api as shows_api
 from castcart.web import health
 from castcart.web.context import AppContext
@@ -80,4 +81,6 @@ def create_app(
     app.include_router(scheduling_api.router)
     app.include_router(privacy_api.router)
     app.include_router(privacy_api.shop_router)
+    # real-time channel (WebSocket) per show; the hub binds to the serving loop lazily
+    app.include_router(realtime_api.router)
     return app
