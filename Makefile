@@ -41,6 +41,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 
 bench: $(STAMP)
+	$(BIN)/python bench/compliance_eval.py
 	$(BIN)/python bench/flash_sale.py
 
 clean:
