@@ -225,3 +225,46 @@ def test_likes_are_aggregated(live_server: LiveServer, room: dict[str, Any]) -> 
             assert frames <= 7
 
     run(scenario)
+
+
+def test_host_chat_is_checked_and_alerts_reach_staff_only(
+    live_server: LiveServer, room: dict[str, Any]
+) -> None:
+    slug, show_id = room["slug"], room["show"]["id"]
+
+    async def scenario() -> None:
+        async with (
+            connect(ws_url(live_server, slug, show_id, room["store"]["token"])) as host,
+            connect(ws_url(live_server, slug, show_id, room["alice"]["token"])) as alice,
+        ):
+            await next_of(host, "hello")
+            await next_of(alice, "hello")
+            text = "The best charger in the world, 100% safe!"
+            await send(host, type="chat.send", text=text)
+            alert = await next_of(host, "compliance.alert")
+            categories = {f["category"] for f in alert["findings"]}
+            assert "absolute_claim" in categories
+            for finding in alert["findings"]:
+                assert text[finding["start"] : finding["end"]]
+            assert alert["text"] == text
+            # The viewer sees the chat line but never the alert: read her frames up to her
+            # own next message and check none of them is an alert.
+            await send(alice, type="chat.send", text="is it in stock?")
+            seen = []
+            while True:
+                message = json.loads(await asyncio.wait_for(alice.recv(), SAFETY_S))
+                seen.append(message["type"])
+                if message["type"] == "chat.message" and message["text"] == "is it in stock?":
+                    break
+            assert "compliance.alert" not in seen
+            assert "chat.message" in seen
+            # A shopper's own chat is not checked as host speech.
+            await send(alice, type="chat.send", text="the best show in the world")
+            await next_of(host, "chat.message")
+            await send(host, type="chat.send", text="Thanks for joining!")
+            follow = await next_of(host, "chat.message", "compliance.alert")
+            while follow["type"] == "chat.message" and follow["text"] != "Thanks for joining!":
+                follow = await next_of(host, "chat.message", "compliance.alert")
+            assert follow["type"] == "chat.message"
+
+    run(scenario)

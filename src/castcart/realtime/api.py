@@ -12,6 +12,7 @@ import contextlib
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, WebSocket
 from sqlalchemy.orm import Session
@@ -20,8 +21,10 @@ from starlette.websockets import WebSocketState
 
 from castcart.accounts.models import Shopper, StaffUser
 from castcart.accounts.service import get_store_by_slug, shopper_principal, staff_principal
+from castcart.compliance import ComplianceInputError, check_text
+from castcart.compliance.rules import resolve_language, resolve_market
 from castcart.core.errors import AuthenticationError, NotFoundError
-from castcart.realtime.hub import Close, Connection, RealtimeHub, ShowHub, Viewer
+from castcart.realtime.hub import Close, Connection, HostChecker, RealtimeHub, ShowHub, Viewer
 from castcart.shows.service import get_show
 from castcart.web.context import AppContext
 
@@ -49,6 +52,23 @@ class _Admission:
     status: str
     pinned_product_id: str | None
     viewer: Viewer
+    market: str
+    lang: str
+
+
+def host_speech_checker(market: str, lang: str) -> HostChecker | None:
+    """Host chat checked against the store's home-market rules in the store's language
+    (per-viewer markets and detected languages come with the multilingual work)."""
+    try:
+        resolve_market(market)
+        language = resolve_language(lang)
+    except ComplianceInputError:
+        return None
+
+    def check(text: str) -> list[dict[str, Any]]:
+        return [f.as_dict() for f in check_text(text, market, language)]
+
+    return check
 
 
 def realtime_hub(app: FastAPI) -> RealtimeHub:
@@ -96,7 +116,15 @@ def _admit(ctx: AppContext, store_slug: str, show_id: str, token: str) -> _Admis
             show = get_show(session, store.id, show_id)
         except NotFoundError:
             raise _Refused(CLOSE_NOT_FOUND, "show not found") from None
-        return _Admission(store.id, show.id, show.status, show.pinned_product_id, viewer)
+        return _Admission(
+            store.id,
+            show.id,
+            show.status,
+            show.pinned_product_id,
+            viewer,
+            market=store.country,
+            lang=store.default_locale.split("-")[0],
+        )
 
 
 async def _close(websocket: WebSocket, code: int, reason: str) -> None:
@@ -152,6 +180,7 @@ async def live_channel(websocket: WebSocket, store_slug: str, show_id: str) -> N
         admission.show_id,
         status=admission.status,
         pinned_product_id=admission.pinned_product_id,
+        host_checker=host_speech_checker(admission.market, admission.lang),
     )
     conn = hub.join(
         admission.viewer, last_seq=_int_or_none(params.get("last_seq")), epoch=params.get("epoch")

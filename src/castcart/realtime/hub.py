@@ -57,6 +57,11 @@ CLOSE_SHUTDOWN = 1001
 Clock = Callable[[], float]
 
 
+# Checks a line the host said or typed; returns findings as JSON-able dicts.
+HostChecker = Callable[[str], list[dict[str, Any]]]
+HOST_ROLES = frozenset({"host", "owner"})
+
+
 @dataclass(frozen=True)
 class HubLimits:
     send_queue: int = 256  # live frames waiting for one connection before it is dropped
@@ -201,8 +206,10 @@ class ShowHub:
         loop: asyncio.AbstractEventLoop | None = None,
         clock: Clock | None = None,
         on_idle: Callable[[ShowHub], None] | None = None,
+        host_checker: HostChecker | None = None,
     ) -> None:
         self.store_id = store_id
+        self.host_checker = host_checker
         self.show_id = show_id
         self.status = status
         self.pinned_product_id = pinned_product_id
@@ -414,16 +421,30 @@ class ShowHub:
             self.error(conn, "rate_limited", "too many messages, wait a moment", ref)
             return
         conn.last_chat_at = now
+        message_id = new_id()
         self.broadcast(
             "chat.message",
             {
-                "id": new_id(),
+                "id": message_id,
                 "author": conn.viewer.display_name,
                 "role": conn.viewer.role,
                 "text": text,
                 "at": _now_iso(),
             },
         )
+        if conn.viewer.role in HOST_ROLES and self.host_checker is not None:
+            self._alert_staff(message_id, text)
+
+    def _alert_staff(self, message_id: str, text: str) -> None:
+        """What the host says is checked against the show's market rules at once (the checker
+        takes well under a millisecond); findings go to staff connections only."""
+        findings = self.host_checker(text) if self.host_checker else []
+        if not findings:
+            return
+        payload = {"message_id": message_id, "text": text, "findings": findings}
+        for other in self.connections:
+            if other.viewer.is_staff:
+                self.send(other, "compliance.alert", payload)
 
     def _like(self, conn: Connection) -> None:
         if not conn.like_bucket.take():
@@ -531,6 +552,7 @@ class RealtimeHub:
         *,
         status: str = "scheduled",
         pinned_product_id: str | None = None,
+        host_checker: HostChecker | None = None,
     ) -> ShowHub:
         """The hub of a show, created (seeded with the given state) on first use."""
         loop = self._bind()
@@ -545,6 +567,7 @@ class RealtimeHub:
                 loop=loop,
                 clock=self._clock,
                 on_idle=self._forget,
+                host_checker=host_checker,
             )
             self._shows[show_id] = hub
         return hub
