@@ -6,9 +6,16 @@ import asyncio
 import json
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from castcart.events import FlashSaleStarted, InProcessEventBus, ProductPinned, ShowStarted
+from castcart.events import (
+    FlashSaleStarted,
+    InProcessEventBus,
+    ProductPinned,
+    ShowBroadcast,
+    ShowStarted,
+    StockLow,
+)
 from castcart.realtime import (
     Close,
     Connection,
@@ -265,7 +272,31 @@ def test_bus_events_from_another_thread_reach_the_show() -> None:
         assert not [m for m in drain(b) if m["type"] != "viewers"]
         registry.close()
         assert a.closed
-        assert not bus._handlers[ProductPinned.type]
+        assert not bus._handlers["*"]
+
+    run(scenario)
+
+
+class _CountdownTick(ShowBroadcast):
+    frame_type: ClassVar[str] = "test.countdown"
+    seconds_left: int
+
+
+def test_show_broadcast_events_become_frames_and_other_events_stay_out() -> None:
+    async def scenario() -> None:
+        bus = InProcessEventBus()
+        registry = RealtimeHub(bus)
+        hub = registry.show("s", "show")
+        a = hub.join(ALICE)
+        drain(a)
+        bus.publish(_CountdownTick(store_id="s", show_id="show", seconds_left=9))
+        bus.publish(StockLow(store_id="s", variant_id="v", sku="X", available=1))
+        await eventually(lambda: hub.seq >= 1)
+        await asyncio.sleep(0.05)
+        frames = [m for m in drain(a) if m["type"] != "viewers"]
+        assert [(m["type"], m["seconds_left"]) for m in frames] == [("test.countdown", 9)]
+        assert "store_id" not in frames[0]
+        registry.close()
 
     run(scenario)
 

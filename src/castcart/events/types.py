@@ -87,6 +87,21 @@ class StockLow(DomainEvent):
     available: int
 
 
+class ShowBroadcast(DomainEvent):
+    """A show event the real-time channel forwards as-is to everyone watching the show.
+
+    Subclasses name their frame with ``frame_type``; the frame's payload is the event's own
+    fields (``frame_payload``). New live features (polls, giveaways, captions, ...) define
+    such an event here and publish it; the hub needs no change. Keep them in this module so
+    that ``event_from_envelope`` knows them on every node."""
+
+    frame_type: ClassVar[str] = ""
+    show_id: str
+
+    def frame_payload(self) -> dict[str, object]:
+        return self.model_dump(mode="json", exclude={"id", "store_id", "show_id"})
+
+
 def _all_event_classes(root: type[DomainEvent]) -> list[type[DomainEvent]]:
     found = []
     for cls in root.__subclasses__():

@@ -36,9 +36,11 @@ from castcart.events import (
     EventBus,
     FlashSaleStarted,
     ProductPinned,
+    ShowBroadcast,
     ShowEnded,
     ShowStarted,
 )
+from castcart.events.bus import ALL
 
 log = logging.getLogger(__name__)
 
@@ -511,6 +513,8 @@ class ShowHub:
                     "ends_at": event.ends_at.isoformat(),
                 },
             )
+        elif isinstance(event, ShowBroadcast) and event.frame_type:
+            self.broadcast(event.frame_type, event.frame_payload())
 
 
 class RealtimeHub:
@@ -540,9 +544,7 @@ class RealtimeHub:
         if self._loop is None:
             self._loop = asyncio.get_running_loop()
             if self.bus is not None:
-                self._unsubscribe = [
-                    self.bus.subscribe(kind, self.on_bus_event) for kind in BUS_EVENT_TYPES
-                ]
+                self._unsubscribe = [self.bus.subscribe(ALL, self.on_bus_event)]
         return self._loop
 
     def show(
@@ -581,6 +583,8 @@ class RealtimeHub:
 
     def on_bus_event(self, event: DomainEvent) -> None:
         """Bus handler: runs on the publisher's thread; never touches hub state itself."""
+        if event.type not in BUS_EVENT_TYPES and not isinstance(event, ShowBroadcast):
+            return  # orders, stock, ...: not for the room
         loop = self._loop
         if loop is None or loop.is_closed():
             return
