@@ -282,13 +282,20 @@ class _CountdownTick(ShowBroadcast):
     seconds_left: int
 
 
+class _StaffNote(ShowBroadcast):
+    frame_type: ClassVar[str] = "test.staff_note"
+    audience: ClassVar[str] = "staff"
+    note: str
+
+
 def test_show_broadcast_events_become_frames_and_other_events_stay_out() -> None:
     async def scenario() -> None:
         bus = InProcessEventBus()
         registry = RealtimeHub(bus)
         hub = registry.show("s", "show")
-        a = hub.join(ALICE)
-        drain(a)
+        a, h = hub.join(ALICE), hub.join(HOST)
+        drain(a), drain(h)
+        bus.publish(_StaffNote(store_id="s", show_id="show", note="for staff"))
         bus.publish(_CountdownTick(store_id="s", show_id="show", seconds_left=9))
         bus.publish(StockLow(store_id="s", variant_id="v", sku="X", available=1))
         await eventually(lambda: hub.seq >= 1)
@@ -296,6 +303,9 @@ def test_show_broadcast_events_become_frames_and_other_events_stay_out() -> None
         frames = [m for m in drain(a) if m["type"] != "viewers"]
         assert [(m["type"], m["seconds_left"]) for m in frames] == [("test.countdown", 9)]
         assert "store_id" not in frames[0]
+        staff = [m for m in drain(h) if m["type"] != "viewers"]
+        assert [m["type"] for m in staff] == ["test.staff_note", "test.countdown"]
+        assert staff[0]["seq"] == 0  # staff-only frames never take a seq
         registry.close()
 
     run(scenario)

@@ -96,6 +96,9 @@ class ShowBroadcast(DomainEvent):
     that ``event_from_envelope`` knows them on every node."""
 
     frame_type: ClassVar[str] = ""
+    # "all": a numbered broadcast (seq, backlog); "staff": sent to the show's staff
+    # connections only (owner, host, moderator), carrying the current seq without taking one.
+    audience: ClassVar[str] = "all"
     show_id: str
 
     def frame_payload(self) -> dict[str, object]:

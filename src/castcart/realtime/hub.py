@@ -443,10 +443,14 @@ class ShowHub:
         findings = self.host_checker(text) if self.host_checker else []
         if not findings:
             return
-        payload = {"message_id": message_id, "text": text, "findings": findings}
-        for other in self.connections:
-            if other.viewer.is_staff:
-                self.send(other, "compliance.alert", payload)
+        self.send_staff(
+            "compliance.alert", {"message_id": message_id, "text": text, "findings": findings}
+        )
+
+    def send_staff(self, type_: str, payload: dict[str, Any]) -> None:
+        for conn in self.connections:
+            if conn.viewer.is_staff:
+                self.send(conn, type_, payload)
 
     def _like(self, conn: Connection) -> None:
         if not conn.like_bucket.take():
@@ -514,7 +518,10 @@ class ShowHub:
                 },
             )
         elif isinstance(event, ShowBroadcast) and event.frame_type:
-            self.broadcast(event.frame_type, event.frame_payload())
+            if event.audience == "staff":
+                self.send_staff(event.frame_type, event.frame_payload())
+            else:
+                self.broadcast(event.frame_type, event.frame_payload())
 
 
 class RealtimeHub:

@@ -1,4 +1,4 @@
-"""live_room: polls, giveaways, quizzes, moderation (issue 3)
+"""live_room: polls, giveaways, quizzes (issue 3)
 
 Revision ID: 0004
 Revises: 0003
