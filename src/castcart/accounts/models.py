@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from castcart.core.clock import utcnow
@@ -20,6 +20,8 @@ class Store(Base):
     currency: Mapped[str] = mapped_column(String(3))
     default_locale: Mapped[str] = mapped_column(String(16), default="en")
     country: Mapped[str] = mapped_column(String(2))
+    # how long a show's audit log (what it displayed, what its host said) is kept after it ends
+    audit_retention_days: Mapped[int] = mapped_column(Integer, default=730, server_default="730")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

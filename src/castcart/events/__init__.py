@@ -2,8 +2,10 @@
 
 from castcart.events.bus import EventBus, InProcessEventBus
 from castcart.events.types import (
+    ComplianceAlert,
     DomainEvent,
     FlashSaleStarted,
+    LivePricesChanged,
     OrderCancelled,
     OrderCreated,
     OrderFulfilled,
@@ -17,10 +19,12 @@ from castcart.events.types import (
 )
 
 __all__ = [
+    "ComplianceAlert",
     "DomainEvent",
     "EventBus",
     "FlashSaleStarted",
     "InProcessEventBus",
+    "LivePricesChanged",
     "OrderCancelled",
     "OrderCreated",
     "OrderFulfilled",

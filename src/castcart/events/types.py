@@ -105,6 +105,34 @@ class ShowBroadcast(DomainEvent):
         return self.model_dump(mode="json", exclude={"id", "store_id", "show_id"})
 
 
+class LivePrice(BaseModel):
+    variant_id: str
+    price_amount: int
+
+
+class LivePricesChanged(ShowBroadcast):
+    """The show's live prices were replaced (minor units of the store currency)."""
+
+    type: ClassVar[str] = "show.live_prices"
+    frame_type: ClassVar[str] = "live_prices"
+    prices: list[LivePrice]
+    currency: str
+    actor_id: str | None = None
+
+
+class ComplianceAlert(ShowBroadcast):
+    """Findings on something the host said (a chat line or a caption segment), for staff."""
+
+    type: ClassVar[str] = "compliance.alert"
+    frame_type: ClassVar[str] = "compliance.alert"
+    audience: ClassVar[str] = "staff"
+    source: str  # "host_chat" | "caption"
+    ref: str  # the chat message id or caption segment id
+    text: str
+    markets: list[str]
+    findings: list[dict[str, object]]
+
+
 def _all_event_classes(root: type[DomainEvent]) -> list[type[DomainEvent]]:
     found = []
     for cls in root.__subclasses__():

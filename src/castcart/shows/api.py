@@ -131,8 +131,10 @@ def set_live_prices(
     ctx: Ctx, staff: Staff, show_id: ShowId, data: LivePricesIn
 ) -> list[LivePriceOut]:
     staff.require("shows.run")
-    with ctx.unit_of_work() as (session, _):
-        rows = service.set_live_prices(session, staff.store_id, show_id, data.prices)
+    with ctx.unit_of_work() as (session, outbox):
+        rows = service.set_live_prices(
+            session, staff.store_id, show_id, data.prices, outbox, actor_id=staff.user_id
+        )
         return [LivePriceOut.model_validate(r) for r in rows]
 
 

@@ -26,6 +26,9 @@ class Show(Base):
         ForeignKey("products.id", ondelete="SET NULL"), nullable=True
     )
     stream_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # markets the show is aimed at (ISO codes, comma-separated; empty = the store's country):
+    # what the host says live is checked against each market's rules
+    markets: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from castcart.accounts.models import Store
 from castcart.catalog.models import Product, Variant
 from castcart.catalog.service import get_product, get_variant
 from castcart.core.clock import utcnow
@@ -16,10 +17,12 @@ from castcart.core.errors import ConflictError, NotFoundError, UnprocessableErro
 from castcart.events import (
     DomainEvent,
     FlashSaleStarted,
+    LivePricesChanged,
     ProductPinned,
     ShowEnded,
     ShowStarted,
 )
+from castcart.events.types import LivePrice as LivePriceEvent
 from castcart.shows.lifecycle import ShowStatus, check_transition
 from castcart.shows.models import FlashSale, LivePrice, Show, ShowProduct
 from castcart.shows.schemas import FlashSaleIn, LivePriceIn, ShowIn
@@ -137,7 +140,12 @@ def _showcase_variant(session: Session, store_id: str, show: Show, variant_id: s
 
 
 def set_live_prices(
-    session: Session, store_id: str, show_id: str, prices: Sequence[LivePriceIn]
+    session: Session,
+    store_id: str,
+    show_id: str,
+    prices: Sequence[LivePriceIn],
+    outbox: list[DomainEvent] | None = None,
+    actor_id: str | None = None,
 ) -> list[LivePrice]:
     show = get_show(session, store_id, show_id)
     if len({p.variant_id for p in prices}) != len(prices):
@@ -151,6 +159,20 @@ def set_live_prices(
     ]
     session.add_all(rows)
     session.flush()
+    if outbox is not None:
+        store = session.get(Store, store_id)
+        outbox.append(
+            LivePricesChanged(
+                store_id=store_id,
+                show_id=show.id,
+                prices=[
+                    LivePriceEvent(variant_id=r.variant_id, price_amount=r.price_amount)
+                    for r in rows
+                ],
+                currency=store.currency if store else "",
+                actor_id=actor_id,
+            )
+        )
     return rows
 
 

@@ -1,0 +1,176 @@
+"""From domain events to audit entries.
+
+``describe_event`` decides, purely, which events belong in a show's audit log and what of
+them is kept. ``AuditRecorder`` subscribes to the bus and writes on its own thread, in small
+batches: a publisher may be the event loop serving thousands of sockets (host chat), which
+must never wait for a database write.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from castcart.core.db import Database
+from castcart.events import DomainEvent
+from castcart.events.bus import ALL, EventBus
+
+log = logging.getLogger(__name__)
+
+STAFF_ROLES = frozenset({"owner", "host", "moderator"})
+# what of each event is kept; anything else about the viewer (shopper chat, ids) is not
+_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "product.pinned": ("pin", ("product_id",)),
+    "show.started": ("show.started", ()),
+    "show.ended": ("show.ended", ()),
+    "show.interrupted": ("show.interrupted", ()),
+    "show.resumed": ("show.resumed", ()),
+    "flash_sale.created": (
+        "flash_sale",
+        ("flash_sale_id", "variant_id", "price_amount", "quantity_cap", "starts_at", "ends_at"),
+    ),
+    "show.live_prices": ("live_prices", ("prices",)),
+    "moderation.action": (
+        "moderation",
+        ("action", "target_viewer_id", "message_id", "seconds", "reason"),
+    ),
+    "compliance.alert": ("compliance_alert", ("source", "ref", "text", "findings")),
+}
+
+
+@dataclass(frozen=True)
+class AuditItem:
+    event_id: str
+    store_id: str
+    show_id: str
+    kind: str
+    actor: str | None
+    occurred_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    return value
+
+
+def describe_event(event: DomainEvent) -> AuditItem | None:
+    """The audit entry an event makes, or None when the event is not part of the log."""
+    show_id = getattr(event, "show_id", None)
+    if not isinstance(show_id, str):
+        return None
+    actor = getattr(event, "actor_id", None) or getattr(event, "author_id", None)
+    fields: tuple[str, ...]
+    if event.type == "chat.posted":
+        if getattr(event, "role", None) not in STAFF_ROLES:
+            return None  # shoppers' chat is not the show's speech (and is personal data)
+        kind, fields = "host_chat", ("message_id", "role", "text", "lang")
+    elif event.type == "caption.segment":
+        if getattr(event, "final", True) is False:
+            return None  # tentative text is replaced by its final segment
+        kind, fields = "caption", ("segment_id", "start_ms", "end_ms", "text", "lang")
+    elif event.type in _FIELDS:
+        kind, fields = _FIELDS[event.type]
+        if kind == "pin" and getattr(event, "product_id", None) is None:
+            kind = "unpin"
+    else:
+        return None
+    payload = {name: _json_value(getattr(event, name)) for name in fields if hasattr(event, name)}
+    return AuditItem(
+        event_id=event.id,
+        store_id=event.store_id,
+        show_id=show_id,
+        kind=kind,
+        actor=str(actor) if actor else None,
+        occurred_at=event.occurred_at,
+        payload=payload,
+    )
+
+
+_STOP = object()
+
+
+class AuditRecorder:
+    """Bus subscriber → background writer. ``close()`` flushes what is queued."""
+
+    def __init__(self, db: Database, *, batch_size: int = 200, max_queue: int = 50_000) -> None:
+        self.db = db
+        self.batch_size = batch_size
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=max_queue)
+        self._unsubscribe: list[Any] = []
+        self._thread = threading.Thread(target=self._run, name="castcart-audit", daemon=True)
+        self._started = False
+        self.dropped = 0
+        self.written = 0
+
+    def attach(self, bus: EventBus) -> None:
+        self._unsubscribe.append(bus.subscribe(ALL, self.on_event))
+        if not self._started:
+            self._started = True
+            self._thread.start()
+
+    def on_event(self, event: DomainEvent) -> None:
+        item = describe_event(event)
+        if item is None:
+            return
+        try:
+            self._queue.put_nowait(item)
+        except queue.Full:  # never block a publisher; say loudly what was lost
+            self.dropped += 1
+            log.error("audit queue full: %s of show %s not recorded", item.kind, item.show_id)
+
+    def _run(self) -> None:
+        from castcart.audit.service import append_items
+
+        stop = False
+        while not stop:
+            pending = [self._queue.get()]
+            while len(pending) < self.batch_size:
+                try:
+                    pending.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            batch = [item for item in pending if isinstance(item, AuditItem)]
+            if batch:
+                try:
+                    self.written += append_items(self.db, batch)
+                except Exception:  # one bad batch must not stop the log for good
+                    log.exception("could not record %d audit entries", len(batch))
+            for item in pending:
+                if isinstance(item, _FlushMarker):
+                    item.done.set()
+                elif item is _STOP:
+                    stop = True
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Wait until what is queued now has been written (tests, shutdown)."""
+        if not self._started:
+            return
+        done = threading.Event()
+        self._queue.put(_FlushMarker(done))
+        done.wait(timeout)
+
+    def close(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        if self._started:
+            self._queue.put(_STOP)
+            self._thread.join(timeout=10)
+            self._started = False
+
+
+class _FlushMarker:
+    def __init__(self, done: threading.Event) -> None:
+        self.done = done
