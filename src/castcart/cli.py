@@ -83,7 +83,7 @@ def _mount_domain_commands() -> None:
     """Domains that ship a CLI expose ``cli.app``; mount whichever are present."""
     import importlib
 
-    for name in ("tax", "compliance"):
+    for name in ("tax", "compliance", "audit"):
         try:
             module = importlib.import_module(f"castcart.{name}.cli")
         except ModuleNotFoundError as exc:

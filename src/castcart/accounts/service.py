@@ -42,6 +42,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "orders.read",
             "orders.write",
             "staff.write",
+            "audit.read",
+            "audit.write",
         }
     ),
     Role.HOST: frozenset(

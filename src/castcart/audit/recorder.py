@@ -115,7 +115,8 @@ class AuditRecorder:
         self.written = 0
 
     def attach(self, bus: EventBus) -> None:
-        self._unsubscribe.append(bus.subscribe(ALL, self.on_event))
+        # recorded by the node where the event happened (``event_id`` is unique regardless)
+        self._unsubscribe.append(bus.subscribe(ALL, self.on_event, local_only=True))
         if not self._started:
             self._started = True
             self._thread.start()

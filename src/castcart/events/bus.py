@@ -24,7 +24,9 @@ ALL = "*"
 class EventBus(Protocol):
     def publish(self, event: DomainEvent) -> None: ...
 
-    def subscribe(self, event_type: str, handler: Handler) -> Callable[[], None]:
+    def subscribe(
+        self, event_type: str, handler: Handler, *, local_only: bool = False
+    ) -> Callable[[], None]:
         """Register ``handler`` for a dotted type (or ``"*"``); returns an unsubscribe."""
         ...
 
@@ -32,22 +34,36 @@ class EventBus(Protocol):
 class InProcessEventBus:
     def __init__(self) -> None:
         self._handlers: dict[str, list[Handler]] = defaultdict(list)
+        self._local_handlers: dict[str, list[Handler]] = defaultdict(list)
         self._lock = threading.Lock()
 
-    def subscribe(self, event_type: str, handler: Handler) -> Callable[[], None]:
+    def subscribe(
+        self, event_type: str, handler: Handler, *, local_only: bool = False
+    ) -> Callable[[], None]:
+        """``local_only``: only events published in this process, not those relayed from
+        other nodes (for work that one node must do once: audit, compliance checks)."""
+        registry = self._local_handlers if local_only else self._handlers
         with self._lock:
-            self._handlers[event_type].append(handler)
+            registry[event_type].append(handler)
 
         def unsubscribe() -> None:
             with self._lock:
-                if handler in self._handlers[event_type]:
-                    self._handlers[event_type].remove(handler)
+                if handler in registry[event_type]:
+                    registry[event_type].remove(handler)
 
         return unsubscribe
 
     def publish(self, event: DomainEvent) -> None:
+        self._dispatch(event, relayed=False)
+
+    def _dispatch(self, event: DomainEvent, *, relayed: bool) -> None:
         with self._lock:
             handlers = [*self._handlers.get(event.type, ()), *self._handlers.get(ALL, ())]
+            if not relayed:
+                handlers += [
+                    *self._local_handlers.get(event.type, ()),
+                    *self._local_handlers.get(ALL, ()),
+                ]
         for handler in handlers:
             try:
                 handler(event)

@@ -72,7 +72,7 @@ class RedisEventBus(InProcessEventBus):
             log.warning("ignoring an invalid %s event", envelope.get("type"))
             return
         if event is not None:
-            super().publish(event)
+            self._dispatch(event, relayed=True)
 
     def close(self) -> None:
         self._stopping.set()

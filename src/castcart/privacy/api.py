@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Response, status
 
 from castcart.accounts.models import Store
 from castcart.accounts.service import Role, StaffPrincipal
+from castcart.audit.service import purge_expired
 from castcart.core.clock import utcnow
 from castcart.core.errors import NotFoundError, PermissionDeniedError
 from castcart.privacy import service
@@ -140,13 +141,16 @@ def staff_erase(ctx: Ctx, staff: Staff, shopper_id: ShopperId) -> ErasureOut:
 
 @router.post("/retention/run", response_model=RetentionOut)
 def run_retention(ctx: Ctx, staff: Staff, data: RetentionIn) -> RetentionOut:
-    """Delete this store's idle guest shoppers without orders (also callable from a job)."""
+    """Delete this store's idle guest shoppers without orders and the audit logs of shows
+    past the store's audit retention (also callable from a job: ``castcart audit purge``)."""
     _require_owner(staff)
     with ctx.unit_of_work() as (session, _):
+        now = utcnow()
         deleted = service.purge_inactive_guests(
             session,
             older_than=timedelta(days=data.older_than_days),
-            now=utcnow(),
+            now=now,
             store_id=staff.store_id,
         )
-        return RetentionOut(deleted_guests=deleted)
+        audit = purge_expired(session, now=now, store_id=staff.store_id)
+        return RetentionOut(deleted_guests=deleted, deleted_audit_entries=audit)

@@ -117,3 +117,5 @@ class RetentionIn(BaseModel):
 
 class RetentionOut(BaseModel):
     deleted_guests: int
+    # entries of show audit logs past the store's audit retention (whole shows at a time)
+    deleted_audit_entries: int = 0

@@ -21,6 +21,7 @@ from castcart.shows.schemas import (
     ShowcaseIn,
     ShowcaseItemOut,
     ShowIn,
+    ShowMarketsIn,
     ShowOut,
     ShowStaffOut,
     TransitionIn,
@@ -123,6 +124,15 @@ def pin_product(ctx: Ctx, staff: Staff, show_id: ShowId, data: PinIn) -> ShowSta
     staff.require("shows.run")
     with ctx.unit_of_work() as (session, outbox):
         show = service.pin(session, staff.store_id, show_id, data.product_id, outbox)
+        return ShowStaffOut.model_validate(show)
+
+
+@router.put("/{show_id}/markets", response_model=ShowStaffOut)
+def set_show_markets(ctx: Ctx, staff: Staff, show_id: ShowId, data: ShowMarketsIn) -> ShowStaffOut:
+    """The countries the show is aimed at: live checks of what the host says use their rules."""
+    staff.require("shows.write")
+    with ctx.unit_of_work() as (session, _):
+        show = service.set_markets(session, staff.store_id, show_id, data.markets)
         return ShowStaffOut.model_validate(show)
 
 

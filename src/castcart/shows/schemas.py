@@ -3,11 +3,37 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from castcart.core.validation import Timestamp
 
 Amount = Annotated[int, Field(ge=0, le=10**12, description="integer minor units")]
+
+
+def _known_country(code: str) -> str:
+    if pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 country code")
+    return code
+
+
+Market = Annotated[str, StringConstraints(pattern="^[A-Z]{2}$"), AfterValidator(_known_country)]
+Markets = Annotated[
+    list[Market],
+    Field(
+        max_length=20,
+        description="countries the show is aimed at; the host's words are checked against "
+        "each one's rules (empty: the store's country)",
+    ),
+]
 
 
 class ShowIn(BaseModel):
@@ -16,6 +42,13 @@ class ShowIn(BaseModel):
     title: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
     scheduled_at: Timestamp
+    markets: Markets = []
+
+
+class ShowMarketsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    markets: Markets
 
 
 class ShowOut(BaseModel):
@@ -33,6 +66,12 @@ class ShowOut(BaseModel):
 
 class ShowStaffOut(ShowOut):
     stream_key: str
+    markets: list[str] = []
+
+    @field_validator("markets", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return [m for m in value.split(",") if m] if isinstance(value, str) else value
 
 
 class TransitionIn(BaseModel):

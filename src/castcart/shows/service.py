@@ -42,10 +42,23 @@ def create_show(session: Session, store_id: str, data: ShowIn) -> Show:
         description=data.description,
         scheduled_at=data.scheduled_at,
         stream_key=secrets.token_urlsafe(24),
+        markets=",".join(dict.fromkeys(data.markets)),
     )
     session.add(show)
     session.flush()
     return show
+
+
+def set_markets(session: Session, store_id: str, show_id: str, markets: Sequence[str]) -> Show:
+    show = get_show(session, store_id, show_id)
+    show.markets = ",".join(dict.fromkeys(markets))
+    session.flush()
+    return show
+
+
+def show_markets(show: Show, store_country: str) -> list[str]:
+    """The markets a show is aimed at: its own list, else the store's country."""
+    return [m for m in show.markets.split(",") if m] or [store_country]
 
 
 def list_shows(session: Session, store_id: str) -> Sequence[Show]:

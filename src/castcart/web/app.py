@@ -14,6 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from castcart import __version__
 from castcart.accounts import api as accounts_api
+from castcart.audit import AuditRecorder
+from castcart.audit import api as audit_api
 from castcart.catalog import api as catalog_api
 from castcart.commerce import api as commerce_api
 from castcart.commerce import crossborder_api
@@ -26,6 +28,7 @@ from castcart.core.settings import Settings, get_settings
 from castcart.privacy import api as privacy_api
 from castcart.realtime import api as realtime_api
 from castcart.shows import api as shows_api
+from castcart.shows.live_guard import LiveGuard
 from castcart.web import health
 from castcart.web.context import AppContext
 from castcart.web.errors import install_error_handlers
@@ -55,9 +58,17 @@ def create_app(
     )
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper = asyncio.create_task(_sweep_reservations(ctx)) if background_tasks else None
+        # the show audit log and the live compliance guard listen to the bus on their own
+        # threads: neither may slow the room or a checkout
+        recorder, guard = AuditRecorder(ctx.db), LiveGuard(ctx.db, ctx.bus)
+        recorder.attach(ctx.bus)
+        guard.attach()
+        app.state.audit_recorder, app.state.live_guard = recorder, guard
         yield
+        guard.close()
+        recorder.close()
         if sweeper is not None:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -80,6 +91,7 @@ def create_app(
     app.include_router(commerce_api.webhook_router)
     app.include_router(scheduling_api.router)
     app.include_router(privacy_api.router)
+    app.include_router(audit_api.router)
     app.include_router(privacy_api.shop_router)
     # real-time channel (WebSocket) per show; the hub binds to the serving loop lazily
     app.include_router(realtime_api.router)
