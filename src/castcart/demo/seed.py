@@ -208,6 +208,9 @@ def seed_demo(db: Database) -> DemoStore:
                             {"locale": loc, "title": title} for loc, title in titles.items()
                         ],
                         "variants": [{"sku": handle.upper(), "price_amount": price}],
+                        "images": [
+                            {"url": f"/demo-assets/{handle}.svg", "alt": titles["en"]}
+                        ],
                     }
                 ),
             )
@@ -226,6 +229,7 @@ def seed_demo(db: Database) -> DemoStore:
                 title="Autumn drop: live from Berlin",
                 description="New scarves, totes and travel gear, with live-only prices.",
                 scheduled_at=now,
+                markets=["DE", "FR", "US", "ID", "SA"],
             ),
         )
         shows.set_showcase(session, store.id, show.id, product_ids[:6])

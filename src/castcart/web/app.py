@@ -25,6 +25,7 @@ from castcart.core.clock import utcnow
 from castcart.core.db import Database
 from castcart.core.migrate import upgrade
 from castcart.core.settings import Settings, get_settings
+from castcart.demo import assets as demo_assets
 from castcart.privacy import api as privacy_api
 from castcart.realtime import api as realtime_api
 from castcart.shows import api as shows_api
@@ -92,6 +93,7 @@ def create_app(
     app.include_router(scheduling_api.router)
     app.include_router(privacy_api.router)
     app.include_router(audit_api.router)
+    app.include_router(demo_assets.router)  # drawn pictures of the demo store's products
     app.include_router(privacy_api.shop_router)
     # real-time channel (WebSocket) per show; the hub binds to the serving loop lazily
     app.include_router(realtime_api.router)
