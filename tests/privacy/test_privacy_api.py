@@ -282,4 +282,4 @@ def test_retention_deletes_idle_guests_without_orders(
         headers=store["headers"],
         json={"older_than_days": 30},
     )
-    assert ran == {"deleted_guests": 0}
+    assert ran == {"deleted_guests": 0, "deleted_audit_entries": 0}

@@ -39,6 +39,19 @@ _FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("action", "target_viewer_id", "message_id", "seconds", "reason"),
     ),
     "compliance.alert": ("compliance_alert", ("source", "ref", "text", "findings")),
+    # what the audience was offered and who won: disputes about a giveaway or a quiz reward
+    "poll.opened": ("poll.opened", ("poll_id", "question", "options")),
+    "poll.closed": ("poll.closed", ("poll_id", "counts", "total")),
+    "giveaway.opened": (
+        "giveaway.opened",
+        ("giveaway_id", "title", "prize", "winners_count", "commitment", "algorithm"),
+    ),
+    "giveaway.drawn": (
+        "giveaway.drawn",
+        ("giveaway_id", "winners", "seed", "commitment", "algorithm", "entrant_count"),
+    ),
+    "quiz.question": ("quiz.question", ("quiz_id", "question", "options", "reward_percent_off")),
+    "quiz.revealed": ("quiz.revealed", ("quiz_id", "correct_index", "correct_count")),
 }
 
 
