@@ -14,17 +14,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The pages' scripts: hls.js + esbuild pinned in web/package-lock.json, bundled into
+# src/castcart/pages/static/dist/ (gitignored). Needs Node 20+ and npm.
+DIST := src/castcart/pages/static/dist/.built
+WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(shell find web/src -name '*.js' 2>/dev/null)
 
-demo: $(STAMP)
+$(DIST): $(WEB_SOURCES)
+	cd web && npm ci --no-audit --no-fund && node build.mjs
+
+install: $(STAMP) $(DIST)
+
+demo: $(STAMP) $(DIST)
 	$(BIN)/castcart demo
 
-serve: $(STAMP)
+serve: $(STAMP) $(DIST)
 	$(BIN)/castcart serve
 
 # The whole suite on the embedded defaults (SQLite, in-process bus). Tests that need
 # PostgreSQL or Redis skip, saying why, unless CASTCART_TEST_*_URL point at a server.
-test: $(STAMP)
+test: $(STAMP) $(DIST)
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 # Service-backed tests only (PostgreSQL, Redis); .ci/run sets the URLs.

@@ -7,11 +7,13 @@ written with the plain `websockets` library (``bench/fanout_reference.py``) in t
 Each scenario gets a fresh server. The viewers run in a separate load-generator process
 (``--clients`` of them) with the ``websockets`` client; the chat senders run in one more
 process. A sender embeds ``t=<time.time_ns()>`` in the text; each viewer records receive time
-minus that stamp for every ``chat.message``. castcart rate-limits chat per connection (5
-messages, refilled over 10 s), so the rate is spread over ``2 * rate`` sender connections that
-each send one message every 2 s; ``error`` frames are counted and reported.
+minus that stamp for every chat line (a ``chat.message`` frame, or each line of a
+``chat.batch`` frame: castcart batches busy chat per 100 ms tick). castcart rate-limits chat
+per connection (5 messages, refilled over 10 s), so the rate is spread over ``2 * rate``
+sender connections that each send one message every 2 s; ``error`` frames are counted and
+reported.
 
-Reported per server and scenario: delivered messages/s (deliveries to viewers / duration),
+Reported per server and scenario: delivered chat lines/s (deliveries to viewers / duration),
 p50 / p99 end-to-end latency, lost (messages broadcast x viewers still connected at the end,
 minus what those viewers received), the server's RSS, and on an info line the memory per
 viewer connection ((RSS after connecting - RSS before) / viewers). Load generator and server
@@ -221,15 +223,15 @@ async def _viewers(pipe: Pipe, urls: list[str], count: int, opts: dict[str, Any]
             while True:
                 data = await ws.recv(decode=False)
                 now = time.time_ns()
-                if b'"chat.message"' not in data:
+                if b'"chat.message"' not in data and b'"chat.batch"' not in data:
                     continue
-                k = data.find(b"t=")
-                if k < 0:
-                    continue
-                stamp = int(data[k + 2 : data.find(b" ", k)])
-                bucket = (now - stamp) // (1000 * BUCKET_US)
-                hist[bucket] = hist.get(bucket, 0) + 1
-                counts[i] += 1
+                k = data.find(b"t=")  # one stamp per line; a chat.batch carries several
+                while k >= 0:
+                    stamp = int(data[k + 2 : data.find(b" ", k)])
+                    bucket = (now - stamp) // (1000 * BUCKET_US)
+                    hist[bucket] = hist.get(bucket, 0) + 1
+                    counts[i] += 1
+                    k = data.find(b"t=", k + 2)
                 if not clock["first"]:
                     clock["first"] = now
                 clock["last"] = now

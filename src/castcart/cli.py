@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import typer
 
 app = typer.Typer(
@@ -48,13 +50,17 @@ def demo(
     host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     port: int = typer.Option(8000, help="TCP port"),
     seed_only: bool = typer.Option(False, help="seed the demo store and exit"),
+    stream: bool = typer.Option(True, help="feed the show a generated test stream"),
+    chatters: int = typer.Option(5, min=0, max=5, help="simulated viewers chatting"),
 ) -> None:
-    """Seed a demo store with a live show, print its URLs and credentials, and serve it."""
-    import uvicorn
+    """Seed a demo store, serve it with a live show fed by a test stream and simulated
+    viewers, and print the URLs of the shopper page, host console and admin."""
+    import asyncio
 
     from castcart.core.db import Database
     from castcart.core.migrate import upgrade
     from castcart.core.settings import get_settings
+    from castcart.demo.runner import DemoOptions, feed_test_pattern, run_demo
     from castcart.demo.seed import seed_demo
 
     settings = get_settings()
@@ -62,28 +68,21 @@ def demo(
     db = Database(settings.effective_database_url, pool_size=2)
     store = seed_demo(db)
     db.dispose()
-    base = f"http://{host}:{port}"
-    typer.echo(
-        "\ncastcart demo is ready\n"
-        f"  API (interactive docs)  {base}/docs\n"
-        f"  Live show (shop API)    {base}/api/v1/shop/{store.slug}/shows/{store.show_id}\n"
-        f"  Storefront products     {base}/api/v1/shop/{store.slug}/products\n"
-        f"  Staff login             POST {base}/api/v1/auth/login\n"
-        f"     store={store.slug}  owner={store.owner_email}  host={store.host_email}\n"
-        f"     password={store.password}\n"
-        f"  Readiness               {base}/readyz\n"
-        "  (Shopper page, host console and test video stream arrive with the live-room work.)\n"
-    )
     if seed_only:
+        typer.echo(f"demo store {store.slug} seeded (show {store.show_id})")
         return
-    uvicorn.run("castcart.web.asgi:app", host=host, port=port, log_level="info")
+    options = DemoOptions(host=host, port=port, chatters=chatters, stream=stream)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(
+            run_demo(settings, store, options, feed_stream=feed_test_pattern, on_ready=typer.echo)
+        )
 
 
 def _mount_domain_commands() -> None:
     """Domains that ship a CLI expose ``cli.app``; mount whichever are present."""
     import importlib
 
-    for name in ("tax", "compliance", "audit"):
+    for name in ("tax", "compliance", "audit", "media"):
         try:
             module = importlib.import_module(f"castcart.{name}.cli")
         except ModuleNotFoundError as exc:
@@ -94,6 +93,16 @@ def _mount_domain_commands() -> None:
 
 
 _mount_domain_commands()
+
+
+def _mount_worker_commands() -> None:
+    """``castcart worker ...``: long-running workers beside the app (captions)."""
+    from castcart.captions.cli import app as workers
+
+    app.add_typer(workers, name="worker")
+
+
+_mount_worker_commands()
 
 
 def main() -> None:

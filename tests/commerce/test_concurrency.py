@@ -108,3 +108,51 @@ def test_concurrent_retries_with_one_key_make_one_order(api: Api, live_server: L
     assert sum(r.status_code == 201 for r in responses) == 1
     [stock] = api.variant_stock(store, product["id"])
     assert stock["reserved"] == 2
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_lane_allocation_never_oversells_across_warehouses(
+    api: Api, live_server: LiveServer
+) -> None:
+    """With lanes configured checkout allocates per warehouse (nearest first, then the other);
+    100 buyers race for 4 + 4 units in two warehouses and exactly 8 win."""
+    store = api.store()
+    near = api.warehouse(store, code="BER", country="DE")
+    far = api.warehouse(store, code="WAW", country="PL")
+    for warehouse, days in ((near, 1), (far, 3)):
+        api.ok(
+            "POST",
+            "/api/v1/shipping-lanes",
+            201,
+            headers=store["headers"],
+            json={
+                "warehouse_id": warehouse["id"],
+                "carrier": "post",
+                "destinations": ["DE"],
+                "transit_days_min": days,
+                "transit_days_max": days,
+                "currency": "EUR",
+                "flat_amount": 0,
+            },
+        )
+    product = api.product(store, stock=4, warehouse=near)
+    variant_id = product["variants"][0]["id"]
+    api.stock(store, variant_id, far["id"], 4)
+    buyers = [api.shopper(store) for _ in range(100)]
+    for buyer in buyers:
+        api.add_to_cart(buyer, variant_id, 1)
+
+    responses = asyncio.run(_race(live_server.url, store["store"]["slug"], buyers, country="DE"))
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 8, 409: 92}, statuses
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"out_of_stock"}
+    parcels = Counter(
+        r.json()["shipments"][0]["warehouse_code"] for r in responses if r.status_code == 201
+    )
+    assert parcels == {"BER": 4, "WAW": 4}
+    levels = {s["warehouse_code"]: s for s in api.variant_stock(store, product["id"])}
+    assert {code: (s["reserved"], s["available"]) for code, s in levels.items()} == {
+        "BER": (4, 0),
+        "WAW": (4, 0),
+    }

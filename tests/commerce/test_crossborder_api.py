@@ -45,17 +45,23 @@ def test_domestic_germany(api: Api, shop: dict[str, Any]) -> None:
     quote = _quote(api, shop, "DE")
     assert quote["currency"] == "EUR"
     assert quote["fx_rate"] == "1"
-    # German VAT 19 % on EUR 80.00 = EUR 15.20, collected at checkout.
+    # A German store's prices include 19 % VAT (the default for a VAT market): EUR 80.00
+    # holds EUR 12.77 of VAT (80.00 - 80.00 / 1.19), charged at checkout, not added again.
+    assert quote["prices_include_tax"] is True
     [vat] = quote["tax_lines"]
-    assert (vat["rate_percent"], vat["amount"], vat["collected_at"]) == ("19", 1520, "checkout")
-    assert quote["due_at_checkout_amount"] == 9520
+    assert (vat["rate_percent"], vat["amount"], vat["collected_at"]) == ("19", 1277, "checkout")
+    assert vat["included"] is True
+    assert quote["due_at_checkout_amount"] == quote["total_amount"] == 8000
+    assert quote["shipping_amount"] == 0  # this store has configured no lanes
     assert {"sepa_debit", "card", "klarna"} <= set(_methods(quote))
 
 
 def test_eu_distance_sale_to_france_uses_french_vat(api: Api, shop: dict[str, Any]) -> None:
     quote = _quote(api, shop, "FR")
     [vat] = quote["tax_lines"]
-    assert (vat["rate_percent"], vat["amount"], vat["jurisdiction"]) == ("20", 1600, "FR")
+    # German VAT out (80.00 / 1.19 = 67.23), French VAT in: 20 % of 67.23 = 13.45.
+    assert (vat["rate_percent"], vat["amount"], vat["jurisdiction"]) == ("20", 1345, "FR")
+    assert quote["total_amount"] == 6723 + 1345
     assert quote["tax_rule"] == "eu_distance_sales_oss"
 
 

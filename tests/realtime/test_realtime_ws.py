@@ -214,6 +214,7 @@ def test_likes_are_aggregated(live_server: LiveServer, room: dict[str, Any]) -> 
             connect(ws_url(live_server, slug, show_id, room["bob"]["token"])) as bob,
         ):
             await next_of(alice, "hello")
+            await next_of(bob, "hello")  # bob is in the room before the likes go out
             for _ in range(7):
                 await send(alice, type="like")
             total = 0
@@ -258,13 +259,19 @@ def test_host_chat_is_checked_and_alerts_reach_staff_only(
                     break
             assert "compliance.alert" not in seen
             assert "chat.message" in seen
-            # A shopper's own chat is not checked as host speech.
+            # A shopper's own chat is not checked as host speech, nor is a harmless host
+            # line alerted. The guard checks lines in order, so once the alert of a later
+            # claim arrives, any alert about the lines before it would have arrived too.
             await send(alice, type="chat.send", text="the best show in the world")
-            await next_of(host, "chat.message")
             await send(host, type="chat.send", text="Thanks for joining!")
-            follow = await next_of(host, "chat.message", "compliance.alert")
-            while follow["type"] == "chat.message" and follow["text"] != "Thanks for joining!":
-                follow = await next_of(host, "chat.message", "compliance.alert")
-            assert follow["type"] == "chat.message"
+            await send(host, type="chat.send", text="It is 100% safe.")
+            alerted = []
+            while True:
+                follow = await next_of(host, "compliance.alert")
+                alerted.append(follow["text"])
+                if follow["text"] == "It is 100% safe.":
+                    break
+            assert "the best show in the world" not in alerted
+            assert "Thanks for joining!" not in alerted
 
     run(scenario)

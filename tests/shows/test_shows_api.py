@@ -39,7 +39,12 @@ def test_lifecycle_only_valid_transitions(api: Api, setup: dict[str, Any]) -> No
     again = api.client.post(f"{url}/transition", headers=h, json={"to": "live"})
     assert again.status_code == 409
     assert again.json()["code"] == "invalid_transition"
-    assert again.json()["details"] == {"from": "live", "to": "live", "allowed": ["ended"]}
+    # "interrupted" is reached by the video ingest (castcart.media), not through this API
+    assert again.json()["details"] == {
+        "from": "live",
+        "to": "live",
+        "allowed": ["ended", "interrupted"],
+    }
     ended = api.ok("POST", f"{url}/transition", headers=h, json={"to": "ended"})
     assert ended["status"] == "ended"
     assert api.client.post(f"{url}/transition", headers=h, json={"to": "live"}).status_code == 409

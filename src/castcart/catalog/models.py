@@ -88,6 +88,14 @@ class Warehouse(Base):
     country: Mapped[str] = mapped_column(String(2))
     # Lower goes first when several warehouses can fulfil a line.
     priority: Mapped[int] = mapped_column(Integer, default=100)
+    # Orders placed before this local time ("HH:MM", in `timezone`) ship the same business day.
+    cutoff_local_time: Mapped[str] = mapped_column(
+        String(5), default="14:00", server_default="14:00"
+    )
+    # IANA zone; None means the country's main zone (CLDR), which is right for most countries.
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # ISO 3166-2 subdivision for regional public holidays (e.g. "BE" for Berlin).
+    subdivision: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class StockLevel(Base):

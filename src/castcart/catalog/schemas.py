@@ -158,6 +158,11 @@ class WarehouseIn(BaseModel):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     country: CountryCode
     priority: Annotated[int, Field(ge=0, le=10000)] = 100
+    cutoff_local_time: Annotated[
+        str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    ] = "14:00"
+    timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    subdivision: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")] | None = None
 
 
 class WarehouseOut(BaseModel):
@@ -168,6 +173,9 @@ class WarehouseOut(BaseModel):
     name: str
     country: str
     priority: int
+    cutoff_local_time: str
+    timezone: str | None
+    subdivision: str | None
 
 
 class StockIn(BaseModel):

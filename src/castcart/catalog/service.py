@@ -24,7 +24,7 @@ from castcart.catalog.schemas import (
     VariantPatch,
     WarehouseIn,
 )
-from castcart.core.errors import ConflictError, NotFoundError
+from castcart.core.errors import ConflictError, NotFoundError, UnprocessableError
 
 
 def get_product(session: Session, store_id: str, product_id: str) -> Product:
@@ -166,9 +166,21 @@ def create_warehouse(session: Session, store_id: str, data: WarehouseIn) -> Ware
     ):
         raise ConflictError(f"warehouse code {data.code!r} is taken", code="warehouse_code_taken")
     warehouse = Warehouse(store_id=store_id, **data.model_dump())
+    _check_warehouse_calendar(warehouse)
     session.add(warehouse)
     session.flush()
     return warehouse
+
+
+def _check_warehouse_calendar(warehouse: Warehouse) -> None:
+    """Cut-off, time zone and subdivision must make a working calendar before they are saved."""
+    from castcart.fulfillment.errors import FulfillmentError
+    from castcart.fulfillment.service import to_warehouse
+
+    try:
+        to_warehouse(warehouse)
+    except FulfillmentError as exc:
+        raise UnprocessableError(exc.message, code=exc.code) from exc
 
 
 def list_warehouses(session: Session, store_id: str) -> Sequence[Warehouse]:

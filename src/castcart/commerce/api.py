@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from castcart.commerce import cart as carts
 from castcart.commerce import orders, payments, promotions
 from castcart.commerce.checkout import CheckoutRequest, checkout, find_existing, precheck_stock
+from castcart.commerce.crossborder import LOCAL_STOCK_BADGE, Destination
 from castcart.commerce.models import Order, Payment, ShareCode, ShareOffer
 from castcart.commerce.schemas import (
     CartLineIn,
@@ -19,6 +20,8 @@ from castcart.commerce.schemas import (
     CheckoutIn,
     CouponIn,
     CouponOut,
+    DeliveryPromiseOut,
+    FxOut,
     OrderOut,
     OrderTransitionIn,
     PaymentOut,
@@ -27,8 +30,10 @@ from castcart.commerce.schemas import (
     ShareOfferIn,
     ShareOfferOut,
 )
+from castcart.commerce.taxsettings import fx_snapshot
 from castcart.core.clock import utcnow
 from castcart.core.errors import ConflictError, DomainError, NotFoundError
+from castcart.events import CartItemAdded
 from castcart.shows.service import get_show
 from castcart.web.deps import Ctx, CurrentShopper, Staff
 from castcart.web.errors import ERROR_RESPONSES
@@ -39,6 +44,31 @@ IdempotencyKey = Annotated[
 ]
 
 router = APIRouter(prefix="/api/v1", tags=["commerce"], responses=ERROR_RESPONSES)
+
+
+def order_out(order: Order) -> OrderOut:
+    """The order with its cross-border record: FX used, tax lines, parcels and promise."""
+    out = OrderOut.model_validate(order)
+    if order.fx_rate is not None and order.fx_as_of is not None:
+        out.fx = FxOut(
+            rate=order.fx_rate,
+            source=order.fx_source or "",
+            as_of=order.fx_as_of,
+            from_currency=order.store_currency or order.currency,
+            to_currency=order.currency,
+        )
+    dated = [s for s in order.shipments if s.earliest_date and s.latest_date]
+    if dated:
+        local = all(s.local_stock for s in dated)
+        out.delivery_promise = DeliveryPromiseOut(
+            earliest_date=max(s.earliest_date for s in dated),  # type: ignore[type-var]
+            latest_date=max(s.latest_date for s in dated),  # type: ignore[type-var]
+            business_days_min=max(s.business_days_min or 0 for s in dated),
+            business_days_max=max(s.business_days_max or 0 for s in dated),
+            local_stock=local,
+            badge=LOCAL_STOCK_BADGE if local else None,
+        )
+    return out
 
 
 @router.get("/coupons", response_model=list[CouponOut])
@@ -94,14 +124,14 @@ def list_orders(
         rows = session.scalars(
             query.order_by(Order.created_at.desc(), Order.id).limit(limit).offset(offset)
         ).all()
-        return [OrderOut.model_validate(o) for o in rows]
+        return [order_out(o) for o in rows]
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut)
 def get_order(ctx: Ctx, staff: Staff, order_id: ObjectId) -> OrderOut:
     staff.require("orders.read")
     with ctx.db.read() as session:
-        return OrderOut.model_validate(orders.get_order(session, staff.store_id, order_id))
+        return order_out(orders.get_order(session, staff.store_id, order_id))
 
 
 @router.post("/orders/{order_id}/transition", response_model=OrderOut)
@@ -121,7 +151,7 @@ def transition_order(
             outbox=outbox,
             low_stock_threshold=ctx.settings.low_stock_threshold,
         )
-        return OrderOut.model_validate(order)
+        return order_out(order)
 
 
 shop_router = APIRouter(
@@ -147,9 +177,19 @@ def patch_cart(ctx: Ctx, shopper: CurrentShopper, data: CartPatch) -> CartOut:
 
 @shop_router.post("/cart/lines", response_model=CartOut)
 def add_cart_line(ctx: Ctx, shopper: CurrentShopper, data: CartLineIn) -> CartOut:
-    with ctx.unit_of_work() as (session, _):
+    with ctx.unit_of_work() as (session, outbox):
         cart = carts.get_or_create_cart(session, shopper.store.id, shopper.shopper_id)
         carts.add_line(session, cart, data.variant_id, data.quantity, shopper.country)
+        # published after the commit: the live show's add-to-cart figure (realtime metrics)
+        outbox.append(
+            CartItemAdded(
+                store_id=shopper.store.id,
+                shopper_id=shopper.shopper_id,
+                variant_id=data.variant_id,
+                quantity=data.quantity,
+                show_id=cart.show_id,
+            )
+        )
         return carts.cart_view(session, cart, shopper.store, "en", utcnow())
 
 
@@ -179,25 +219,38 @@ def checkout_cart(
     idempotency_key: IdempotencyKey,
     data: CheckoutIn,
 ) -> OrderOut:
-    """Reserve stock and create an order awaiting payment. Send the same ``Idempotency-Key``
-    to retry safely: the same key returns the same order, never a second one."""
+    """Reserve stock and create an order awaiting payment, priced by the same cross-border
+    quote as ``/cart/quote`` (currency, tax, duties, shipping; never client numbers). Send the
+    same ``Idempotency-Key`` to retry safely: the same key returns the same order."""
+    country = data.country or shopper.country or shopper.store.country
     request = CheckoutRequest(
         store=shopper.store,
         shopper_id=shopper.shopper_id,
-        country=shopper.country,
+        country=country,
         idempotency_key=idempotency_key,
         expected_total_amount=data.expected_total_amount,
-        locale="en",
+        locale=data.locale,
         now=utcnow(),
         reservation_ttl=timedelta(seconds=ctx.settings.reservation_ttl_seconds),
         low_stock_threshold=ctx.settings.low_stock_threshold,
+        destination=Destination(
+            country=country,
+            region=data.region,
+            currency=data.currency,
+            vat_id=data.vat_id,
+            locale=data.locale,
+        ),
+        payment_method=data.payment_method,
+        buyer=data.buyer.model_dump() if data.buyer else None,
+        fx=fx_snapshot(ctx.settings),
+        body=data.model_dump(exclude_none=True),
     )
     try:
         with ctx.db.read() as session:
             precheck_stock(session, request)
         with ctx.unit_of_work() as (session, outbox):
             order, created = checkout(session, request, outbox)
-            out = OrderOut.model_validate(order)
+            out = order_out(order)
     except (IntegrityError, DomainError):
         # A concurrent request with the same key may have won the race (we then hit its
         # unique key, or found the cart it just emptied); everything of ours rolled back.
@@ -205,7 +258,7 @@ def checkout_cart(
             existing = find_existing(session, request)
             if existing is None:
                 raise
-            out, created = OrderOut.model_validate(existing), False
+            out, created = order_out(existing), False
     if not created:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
@@ -221,7 +274,7 @@ def my_orders(ctx: Ctx, shopper: CurrentShopper) -> list[OrderOut]:
             .order_by(Order.created_at.desc())
             .limit(100)
         ).all()
-        return [OrderOut.model_validate(o) for o in rows]
+        return [order_out(o) for o in rows]
 
 
 def _shopper_order(session: object, shopper: CurrentShopper, order_id: str) -> Order:
@@ -234,7 +287,7 @@ def _shopper_order(session: object, shopper: CurrentShopper, order_id: str) -> O
 @shop_router.get("/orders/{order_id}", response_model=OrderOut)
 def my_order(ctx: Ctx, shopper: CurrentShopper, order_id: ObjectId) -> OrderOut:
     with ctx.db.read() as session:
-        return OrderOut.model_validate(_shopper_order(session, shopper, order_id))
+        return order_out(_shopper_order(session, shopper, order_id))
 
 
 @shop_router.post(
@@ -245,14 +298,17 @@ def pay_order(
     shopper: CurrentShopper,
     order_id: ObjectId,
     gateway: Annotated[str, Query(pattern="^[a-z0-9_]{1,32}$")] = "sandbox",
+    method: Annotated[str | None, Query(pattern="^[a-z0-9_]{1,32}$")] = None,
 ) -> PaymentOut:
-    """Start a payment with a gateway; confirmation arrives later by signed webhook."""
+    """Start a payment with a gateway in the order's currency; confirmation arrives later by
+    signed webhook. ``method`` defaults to the one chosen at checkout, else the market's
+    first; it must be one the order's market offers."""
     if gateway not in ctx.gateways:
         raise NotFoundError(f"no payment gateway {gateway!r}", code="gateway_not_found")
     with ctx.unit_of_work() as (session, _):
         order = _shopper_order(session, shopper, order_id)
         payment = payments.start_payment(
-            session, ctx.gateways[gateway], order, ctx.settings.public_base_url
+            session, ctx.gateways[gateway], order, ctx.settings.public_base_url, method=method
         )
         out = PaymentOut.model_validate(payment)
         out.checkout_url = (

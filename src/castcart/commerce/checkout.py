@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -24,8 +25,23 @@ from sqlalchemy.orm import Session
 from castcart.accounts.models import Store
 from castcart.catalog.models import Product, StockLevel, Variant, Warehouse
 from castcart.catalog.service import title_for
-from castcart.commerce.cart import _sellable_variant, get_or_create_cart, price_for
-from castcart.commerce.models import Cart, CartLine, Order, OrderLine, StockAllocation
+from castcart.commerce.cart import _sellable_variant, get_or_create_cart, price_for, tax_categories
+from castcart.commerce.crossborder import (
+    CrossBorderQuote,
+    Destination,
+    ItemIn,
+    ShipmentIn,
+    compose,
+)
+from castcart.commerce.models import (
+    Cart,
+    CartLine,
+    Order,
+    OrderLine,
+    OrderShipment,
+    OrderTaxLine,
+    StockAllocation,
+)
 from castcart.commerce.orders import OrderStatus, emit_low_stock, record_event
 from castcart.commerce.pricing import totals
 from castcart.commerce.promotions import (
@@ -34,8 +50,12 @@ from castcart.commerce.promotions import (
     claim_share_discount,
     find_coupon,
 )
+from castcart.commerce.shipping import PlanItem, plan_shipments
+from castcart.commerce.taxsettings import profile_for
 from castcart.core.errors import ConflictError, OutOfStockError, UnprocessableError
 from castcart.events import DomainEvent, OrderCreated
+from castcart.money import FxSnapshot, bundled_snapshot
+from castcart.payment_methods import GatewayCapabilities
 from castcart.shows.models import FlashSale, Show
 
 _NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -52,11 +72,26 @@ class CheckoutRequest:
     reservation_ttl: timedelta
     low_stock_threshold: int
     country: str | None = None
+    # Where it ships and how it is paid; the destination defaults to the shopper's country.
+    destination: Destination | None = None
+    payment_method: str | None = None
+    buyer: dict[str, Any] | None = None
+    fx: FxSnapshot = field(default_factory=bundled_snapshot)
+    gateway: GatewayCapabilities | None = None
+    # The request body as sent: the same key with another body is refused, not replayed.
+    body: dict[str, Any] = field(default_factory=dict)
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:
-        body = {"expected_total_amount": self.expected_total_amount}
-        self.fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        body = self.body or {"expected_total_amount": self.expected_total_amount}
+        self.fingerprint = hashlib.sha256(
+            json.dumps(body, sort_keys=True, default=str).encode()
+        ).hexdigest()
+
+    def where(self) -> Destination:
+        return self.destination or Destination(
+            country=self.country or self.store.country, locale=self.locale
+        )
 
 
 @dataclass
@@ -135,6 +170,7 @@ def checkout(
         raise UnprocessableError("the cart is empty", code="cart_empty")
     show = session.get(Show, cart.show_id) if cart.show_id else None
 
+    destination = request.where()
     priced = _price_lines(session, request, cart.lines, show)
     order = Order(
         store_id=request.store.id,
@@ -155,30 +191,72 @@ def checkout(
     percent_off, amount_off = _claim_promotions(
         session, request, cart.coupon_code, cart.share_code, order, priced
     )
-    result = totals(
+    store_totals = totals(
         [p.unit * p.quantity for p in priced], percent_off=percent_off, amount_off=amount_off
     )
-    if request.expected_total_amount is not None and request.expected_total_amount != result.total:
+    # The same cross-border quote the shopper saw, recomputed here from server-side data.
+    plan = plan_shipments(
+        session,
+        request.store.id,
+        [PlanItem(p.variant.id, p.variant.sku, p.quantity, p.variant.weight_grams) for p in priced],
+        destination.country,
+        destination.region,
+        request.now,
+        lock=True,
+    )
+    categories = tax_categories(session, [p.variant.id for p in priced])
+    quoted = compose(
+        [
+            ItemIn(
+                variant_id=p.variant.id,
+                sku=p.variant.sku,
+                title=title_for(p.product, destination.locale, request.store.default_locale),
+                quantity=p.quantity,
+                unit_price=p.unit,
+                list_price=p.variant.price_amount,
+                category=categories.get(p.variant.id, "general"),
+            )
+            for p in priced
+        ],
+        discount=store_totals.discount,
+        shipments=plan,
+        profile=profile_for(session, request.store),
+        destination=destination,
+        fx=request.fx,
+        on=request.now.date(),
+        gateway=request.gateway,
+    )
+    if request.expected_total_amount is not None and request.expected_total_amount != quoted.total:
         raise ConflictError(
             "the total changed since you looked; review your cart",
             code="total_changed",
-            details={"expected": request.expected_total_amount, "actual": result.total},
+            details={
+                "expected": request.expected_total_amount,
+                "actual": quoted.total,
+            },
         )
-    order.subtotal_amount, order.discount_amount, order.total_amount = (
-        result.subtotal,
-        result.discount,
-        result.total,
-    )
+    offered = [m["id"] for m in quoted.payment_methods]
+    if request.payment_method is not None and request.payment_method not in offered:
+        raise UnprocessableError(
+            f"{request.payment_method!r} is not offered for {destination.country} in "
+            f"{quoted.currency}",
+            code="payment_method_unavailable",
+            details={"method": request.payment_method, "offered": offered},
+        )
+    _record_quote(order, quoted, destination, request)
 
-    _write_order(session, order, priced, request)
+    _write_order(session, order, quoted, priced, request)
     cart.lines.clear()
     cart.coupon_code = None
     cart.share_code = None
     session.flush()
     # The contended rows go last: on PostgreSQL a stock row stays locked from its UPDATE to
     # the commit, so reserving at the end keeps that window (and the queue behind it) short.
-    for priced_line in priced:
-        _reserve_stock(session, order, priced_line.variant, priced_line.quantity)
+    if plan is None:
+        for priced_line in priced:
+            _reserve_stock(session, order, priced_line.variant, priced_line.quantity)
+    else:
+        _reserve_planned(session, order, plan)
     session.flush()
     outbox.append(
         OrderCreated(
@@ -196,6 +274,63 @@ def checkout(
     return order, True
 
 
+def _record_quote(
+    order: Order, quoted: CrossBorderQuote, destination: Destination, request: CheckoutRequest
+) -> None:
+    order.currency = quoted.currency
+    order.store_currency = quoted.store_currency
+    order.fx_rate = format(quoted.fx_rate.normalize(), "f")
+    order.fx_source = quoted.fx_source[:300]
+    order.fx_as_of = datetime.fromisoformat(quoted.fx_as_of)
+    order.destination_country = destination.country
+    order.destination_region = destination.region
+    order.buyer_vat_id = destination.vat_id
+    order.buyer = request.buyer
+    order.prices_include_tax = quoted.prices_include_tax
+    order.tax_category = quoted.category
+    order.tax_rule = quoted.tax.rule.id
+    order.tax_scheme = quoted.scheme
+    order.registration_number = quoted.registration_number
+    order.subtotal_amount = quoted.subtotal
+    order.discount_amount = quoted.discount
+    order.shipping_amount = quoted.shipping
+    order.tax_amount = quoted.tax_added
+    order.included_tax_amount = quoted.tax_included
+    order.duty_amount = quoted.duty_at_checkout
+    order.due_at_import_amount = quoted.due_at_import
+    order.total_amount = quoted.total
+    order.payment_method = request.payment_method
+    order.notes = quoted.notes
+
+
+def _reserve_planned(session: Session, order: Order, plan: list[ShipmentIn]) -> None:
+    """Reserve exactly what the allocation planned; the rows were read FOR UPDATE, so a
+    failure here means a bug or a concurrent stock edit, and the whole checkout rolls back."""
+    wanted = sorted(
+        (variant_id, shipment.warehouse_id, quantity)
+        for shipment in plan
+        for variant_id, _sku, quantity in shipment.items
+    )
+    for variant_id, warehouse_id, quantity in wanted:
+        level_id = session.scalar(
+            select(StockLevel.id).where(
+                StockLevel.variant_id == variant_id, StockLevel.warehouse_id == warehouse_id
+            )
+        )
+        if level_id is None or not _take(session, level_id, quantity):
+            raise OutOfStockError(
+                "not enough stock", details={"variant_id": variant_id, "requested": quantity}
+            )
+        session.add(
+            StockAllocation(
+                order_id=order.id,
+                variant_id=variant_id,
+                warehouse_id=warehouse_id,
+                quantity=quantity,
+            )
+        )
+
+
 def _price_lines(
     session: Session, request: CheckoutRequest, lines: Sequence[CartLine], show: Show | None
 ) -> list[_PricedLine]:
@@ -204,7 +339,9 @@ def _price_lines(
     the shopper's ``expected_total_amount`` guard turns that into a 409 if they sent one."""
     priced: list[_PricedLine] = []
     for line in sorted(lines, key=lambda ln: ln.variant_id):
-        variant = _sellable_variant(session, request.store.id, line.variant_id, request.country)
+        variant = _sellable_variant(
+            session, request.store.id, line.variant_id, request.where().country
+        )
         quantity = line.quantity
         product = session.get(Product, variant.product_id)
         assert product is not None  # noqa: S101 - FK guarantees it
@@ -320,23 +457,74 @@ def _take(session: Session, level_id: str, quantity: int) -> bool:
 
 
 def _write_order(
-    session: Session, order: Order, priced: list[_PricedLine], request: CheckoutRequest
+    session: Session,
+    order: Order,
+    quoted: CrossBorderQuote,
+    priced: list[_PricedLine],
+    request: CheckoutRequest,
 ) -> None:
-    for position, line in enumerate(priced):
+    by_variant = {p.variant.id: p for p in priced}
+    for position, line in enumerate(quoted.lines):
+        source = by_variant[line.variant_id]
         session.add(
             OrderLine(
                 order_id=order.id,
                 position=position,
-                variant_id=line.variant.id,
-                product_id=line.product.id,
-                sku=line.variant.sku,
-                title=title_for(line.product, request.locale, request.store.default_locale),
+                variant_id=line.variant_id,
+                product_id=source.product.id,
+                sku=line.sku,
+                title=line.title,
                 quantity=line.quantity,
-                list_price_amount=line.variant.price_amount,
-                unit_price_amount=line.unit,
-                price_source=line.source,
-                flash_sale_id=line.flash_sale.id if line.flash_sale else None,
-                line_total_amount=line.unit * line.quantity,
+                list_price_amount=line.list_price,
+                unit_price_amount=line.unit_price,
+                price_source=source.source,
+                flash_sale_id=source.flash_sale.id if source.flash_sale else None,
+                line_total_amount=line.line_total,
+            )
+        )
+    for position, applied in enumerate(quoted.taxes):
+        tax = applied.line
+        session.add(
+            OrderTaxLine(
+                order_id=order.id,
+                position=position,
+                kind=applied.kind,
+                name=tax.name,
+                rate_percent=format(tax.rate_percent.normalize(), "f"),
+                base_amount=tax.base,
+                amount=tax.amount,
+                collected_at=tax.collected_at,
+                included=applied.included,
+                jurisdiction=tax.jurisdiction,
+                scheme=tax.scheme,
+                estimate=tax.estimate,
+                note=(tax.note or None) and tax.note[:300],
+            )
+        )
+    for position, shipped in enumerate(quoted.shipments):
+        promise = shipped.promise
+        session.add(
+            OrderShipment(
+                order_id=order.id,
+                position=position,
+                warehouse_id=shipped.source.warehouse_id,
+                warehouse_code=shipped.source.warehouse_code,
+                lane_id=shipped.source.lane_id,
+                carrier=shipped.source.carrier,
+                service=shipped.source.service,
+                customs=shipped.source.customs,
+                items=[
+                    {"variant_id": v, "sku": sku, "quantity": q}
+                    for v, sku, q in shipped.source.items
+                ],
+                weight_grams=shipped.source.weight_grams,
+                amount=shipped.amount,
+                dispatch_date=promise.dispatch_date if promise else None,
+                earliest_date=promise.earliest_date if promise else None,
+                latest_date=promise.latest_date if promise else None,
+                business_days_min=promise.business_days_min if promise else None,
+                business_days_max=promise.business_days_max if promise else None,
+                local_stock=promise.local_stock if promise else False,
             )
         )
     record_event(

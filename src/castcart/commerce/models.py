@@ -1,9 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     String,
@@ -152,6 +156,31 @@ class Order(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Cross-border record (issue 4): `currency` above is the presentment currency the shopper
+    # pays in; these say how its amounts were reached, so an invoice or a tax report can be
+    # rebuilt without re-quoting. Null on orders from before migration 0005.
+    store_currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    fx_rate: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    fx_source: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    fx_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    destination_country: Mapped[str | None] = mapped_column(String(2), nullable=True, index=True)
+    destination_region: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    buyer_vat_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    buyer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    prices_include_tax: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    tax_category: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    tax_rule: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    tax_scheme: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    registration_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    shipping_amount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Tax added on top of the lines at checkout; tax already inside gross line prices is
+    # `included_tax_amount` (shown, never added again).
+    tax_amount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    included_tax_amount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    duty_amount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    due_at_import_amount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    payment_method: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    notes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
     lines: Mapped[list[OrderLine]] = relationship(
         cascade="all, delete-orphan", order_by="OrderLine.position", lazy="selectin"
@@ -161,6 +190,12 @@ class Order(Base):
     )
     allocations: Mapped[list[StockAllocation]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
+    )
+    tax_lines: Mapped[list[OrderTaxLine]] = relationship(
+        cascade="all, delete-orphan", order_by="OrderTaxLine.position", lazy="selectin"
+    )
+    shipments: Mapped[list[OrderShipment]] = relationship(
+        cascade="all, delete-orphan", order_by="OrderShipment.position", lazy="selectin"
     )
 
 
@@ -222,6 +257,7 @@ class Payment(Base):
     reference: Mapped[str] = mapped_column(String(80), unique=True)
     amount: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str | None] = mapped_column(String(32), nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -237,3 +273,75 @@ class WebhookReceipt(Base):
     gateway: Mapped[str] = mapped_column(String(32))
     event_id: Mapped[str] = mapped_column(String(120))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OrderTaxLine(Base):
+    """A tax or duty line as quoted at checkout, in the order's (presentment) currency."""
+
+    __tablename__ = "order_tax_lines"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))  # tax | duty
+    name: Mapped[str] = mapped_column(String(120))
+    rate_percent: Mapped[str] = mapped_column(String(16))  # exact Decimal as text
+    base_amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)
+    collected_at: Mapped[str] = mapped_column(String(8))  # checkout | import | none
+    included: Mapped[bool] = mapped_column(Boolean, default=False)
+    jurisdiction: Mapped[str] = mapped_column(String(8))
+    scheme: Mapped[str] = mapped_column(String(32))
+    estimate: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+class OrderShipment(Base):
+    """One parcel: which warehouse ships which lines on which lane, and when it arrives."""
+
+    __tablename__ = "order_shipments"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    warehouse_id: Mapped[str] = mapped_column(ForeignKey("warehouses.id", ondelete="RESTRICT"))
+    warehouse_code: Mapped[str] = mapped_column(String(32))
+    lane_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    carrier: Mapped[str] = mapped_column(String(64))
+    service: Mapped[str] = mapped_column(String(64))
+    customs: Mapped[bool] = mapped_column(Boolean, default=False)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{variant_id, sku, quantity}]
+    weight_grams: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[int] = mapped_column(Integer)  # order currency
+    dispatch_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    earliest_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    latest_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    business_days_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    business_days_max: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    local_stock: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StoreTaxSettings(Base):
+    """How a store prices and which tax registrations it holds (one row per store; absent
+    means the defaults of `castcart.commerce.taxsettings.defaults_for`)."""
+
+    __tablename__ = "store_tax_settings"
+
+    store_id: Mapped[str] = mapped_column(
+        ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True
+    )
+    # True: catalogue prices include the home market's VAT/GST (gross); False: net.
+    prices_include_tax: Mapped[bool] = mapped_column(Boolean)
+    legal_name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    vat_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    ioss_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # Other registrations, keyed by scheme ("VOEC", "UK_VAT", "OSS") or country ("AU", "SG").
+    registrations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Prepay import taxes and duties at checkout (delivered duty paid) where rules allow.
+    ddp: Mapped[bool] = mapped_column(Boolean, default=False)
+    # EU-wide cross-border B2C sales (EUR cents) for the EUR 10,000 OSS threshold; None =
+    # taken as exceeded (destination VAT), the safe side.
+    eu_distance_sales_prior_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    eu_distance_sales_current_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -30,6 +30,7 @@ from castcart.core.errors import (
     UnprocessableError,
 )
 from castcart.events import DomainEvent
+from castcart.payment_methods import PaymentMethodError, available_methods
 
 SIGNATURE_HEADER = "Castcart-Signature"
 TOLERANCE_SECONDS = 300
@@ -133,13 +134,44 @@ class SandboxGateway:
             raise UnprocessableError("malformed webhook body", code="webhook_malformed") from exc
 
 
+def payment_method_for(order: Order, requested: str | None) -> str | None:
+    """The method to charge: the one asked for, else the checkout's choice, else the market's
+    first. It must be offered for the order's country, currency and total."""
+    if order.destination_country is None or order.total_amount <= 0:
+        return requested or order.payment_method
+    try:
+        offered = [
+            m.id
+            for m in available_methods(
+                order.destination_country, order.currency, order.total_amount
+            )
+        ]
+    except PaymentMethodError as exc:
+        raise UnprocessableError(exc.message, code=exc.code) from exc
+    chosen = requested or order.payment_method or (offered[0] if offered else None)
+    if chosen is None or chosen not in offered:
+        raise UnprocessableError(
+            f"{chosen!r} is not offered for {order.destination_country} in {order.currency}",
+            code="payment_method_unavailable",
+            details={"method": chosen, "offered": offered},
+        )
+    return chosen
+
+
 def start_payment(
-    session: Session, gateway: PaymentGateway, order: Order, base_url: str
+    session: Session,
+    gateway: PaymentGateway,
+    order: Order,
+    base_url: str,
+    *,
+    method: str | None = None,
 ) -> Payment:
+    """Charge the order's total in its own (presentment) currency."""
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise ConflictError(
             f"order is {order.status}, not awaiting payment", code="order_not_payable"
         )
+    chosen = payment_method_for(order, method)
     pending = session.scalar(
         select(Payment).where(Payment.order_id == order.id, Payment.status == "pending")
     )
@@ -150,6 +182,7 @@ def start_payment(
         store_id=order.store_id,
         order_id=order.id,
         gateway=gateway.name,
+        method=chosen,
         reference=started.reference,
         amount=order.total_amount,
         currency=order.currency,

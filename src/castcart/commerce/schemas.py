@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import (
@@ -125,12 +125,39 @@ class CartOut(BaseModel):
     subtotal_amount: int
 
 
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+RegionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")]
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
+Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+PaymentMethodId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
+
+
+class BuyerIn(BaseModel):
+    """Who the invoice is made out to (optional; the shopper's account otherwise)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(max_length=200)] = ""
+    company: Annotated[str, StringConstraints(max_length=200)] = ""
+    address: Annotated[str, StringConstraints(max_length=500)] = ""
+    email: Annotated[str, StringConstraints(max_length=254)] = ""
+
+
 class CheckoutIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # Optional guard: refuse if the total moved since the shopper looked (price changed,
-    # flash sale ended). Sent by the shopper page.
+    # flash sale ended, another rate). In the order's (presentment) currency, as quoted.
     expected_total_amount: Annotated[int, Field(ge=0, le=10**13)] | None = None
+    # Where it ships; defaults to the shopper's session country, else the store's.
+    country: CountryCode | None = None
+    region: RegionCode | None = None
+    currency: CurrencyCode | None = None
+    vat_id: Annotated[str, StringConstraints(max_length=20)] | None = None
+    locale: Locale = "en"
+    # One of the quote's payment_methods; checked against the market, never trusted.
+    payment_method: PaymentMethodId | None = None
+    buyer: BuyerIn | None = None
 
 
 class OrderLineOut(BaseModel):
@@ -158,6 +185,63 @@ class OrderEventOut(BaseModel):
     created_at: datetime
 
 
+class OrderTaxLineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    name: str
+    rate_percent: str
+    base_amount: int
+    amount: int
+    collected_at: str
+    included: bool
+    jurisdiction: str
+    scheme: str
+    estimate: bool
+    note: str | None
+
+
+class ShipmentItemOut(BaseModel):
+    variant_id: str
+    sku: str
+    quantity: int
+
+
+class ShipmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    warehouse_code: str
+    carrier: str
+    service: str
+    customs: bool
+    items: list[ShipmentItemOut]
+    weight_grams: int
+    amount: int
+    dispatch_date: date | None
+    earliest_date: date | None
+    latest_date: date | None
+    business_days_min: int | None
+    business_days_max: int | None
+    local_stock: bool
+
+
+class DeliveryPromiseOut(BaseModel):
+    earliest_date: date
+    latest_date: date
+    business_days_min: int
+    business_days_max: int
+    local_stock: bool
+    badge: str | None
+
+
+class FxOut(BaseModel):
+    rate: str
+    source: str
+    as_of: datetime
+    from_currency: str
+    to_currency: str
+
+
 class OrderOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -168,7 +252,23 @@ class OrderOut(BaseModel):
     currency: str
     subtotal_amount: int
     discount_amount: int
+    shipping_amount: int = 0
+    tax_amount: int = 0
+    included_tax_amount: int = 0
+    duty_amount: int = 0
     total_amount: int
+    due_at_import_amount: int = 0
+    prices_include_tax: bool | None = None
+    destination_country: str | None = None
+    destination_region: str | None = None
+    tax_rule: str | None = None
+    tax_scheme: str | None = None
+    registration_number: str | None = None
+    payment_method: str | None = None
+    fx: FxOut | None = None
+    tax_lines: list[OrderTaxLineOut] = []
+    shipments: list[ShipmentOut] = []
+    delivery_promise: DeliveryPromiseOut | None = None
     reservation_expires_at: datetime
     created_at: datetime
     paid_at: datetime | None
@@ -189,6 +289,7 @@ class PaymentOut(BaseModel):
     id: str
     order_id: str
     gateway: str
+    method: str | None = None
     reference: str
     amount: int
     currency: str
@@ -205,11 +306,11 @@ class SandboxOutcomeIn(BaseModel):
 class QuoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-    region: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")] | None = None
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")] | None = None
+    country: CountryCode
+    region: RegionCode | None = None
+    currency: CurrencyCode | None = None
     vat_id: Annotated[str, StringConstraints(max_length=20)] | None = None
-    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    locale: Locale = "en"
 
 
 class QuoteLineOut(BaseModel):
@@ -227,6 +328,7 @@ class TaxLineOut(BaseModel):
     collected_at: str
     jurisdiction: str
     scheme: str
+    included: bool = False
 
 
 class PaymentMethodOut(BaseModel):
@@ -235,19 +337,77 @@ class PaymentMethodOut(BaseModel):
     name: str
 
 
+class QuoteShipmentOut(BaseModel):
+    warehouse_code: str
+    carrier: str
+    service: str
+    customs: bool
+    items: list[ShipmentItemOut]
+    weight_grams: int
+    amount: int
+    promise: DeliveryPromiseOut | None
+
+
 class QuoteOut(BaseModel):
     currency: str
     fx_rate: str
     fx_source: str
     fx_as_of: str
+    prices_include_tax: bool
     lines: list[QuoteLineOut]
     subtotal_amount: int
+    discount_amount: int
+    shipping_amount: int
+    shipments: list[QuoteShipmentOut]
+    delivery_promise: DeliveryPromiseOut | None
     tax_lines: list[TaxLineOut]
     duty_lines: list[TaxLineOut]
     tax_rule: str
     tax_rule_text: str
+    tax_scheme: str
+    registration_number: str | None
+    tax_amount: int
+    included_tax_amount: int
+    duty_amount: int
+    total_amount: int
     due_at_checkout_amount: int
     due_at_import_amount: int
     tax_category: str
     payment_methods: list[PaymentMethodOut]
     notes: list[str]
+
+
+class TaxSettingsIn(BaseModel):
+    """Partial update of the store's pricing and tax registrations."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prices_include_tax: bool | None = None
+    legal_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    vat_number: Annotated[str, StringConstraints(max_length=32)] | None = None
+    ioss_number: Annotated[str, StringConstraints(pattern=r"^IM[0-9]{10}$")] | None = None
+    registrations: (
+        dict[
+            Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z_]{1,15}$")],
+            Annotated[str, StringConstraints(min_length=1, max_length=64)],
+        ]
+        | None
+    ) = None
+    ddp: bool | None = None
+    eu_distance_sales_prior_year: Annotated[int, Field(ge=0, le=10**13)] | None = None
+    eu_distance_sales_current_year: Annotated[int, Field(ge=0, le=10**13)] | None = None
+
+
+class TaxSettingsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    prices_include_tax: bool
+    legal_name: str
+    address: str
+    vat_number: str | None
+    ioss_number: str | None
+    registrations: dict[str, str]
+    ddp: bool
+    eu_distance_sales_prior_year: int | None
+    eu_distance_sales_current_year: int | None

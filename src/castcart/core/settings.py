@@ -29,6 +29,26 @@ class Settings(BaseSettings):
     low_stock_threshold: int = Field(default=5, ge=0)
     session_ttl_hours: int = Field(default=24 * 14, ge=1)
     db_pool_size: int = Field(default=20, ge=1)
+    # An ECB eurofxref-daily.xml the operator refreshes daily; empty: the bundled snapshot.
+    fx_rates_file: Path | None = None
+    # Video (castcart.media, docs/video.md). HLS under {media_dir}/shows/{show_id}/.
+    media_dir: Path | None = None  # default: {data_dir}/media
+    # embedded: castcart runs one ffmpeg RTMP listener per open show; nginx: nginx-rtmp
+    # ingests and calls back (deploy/nginx); off: no ingest, HLS still served.
+    media_ingest: Literal["embedded", "nginx", "off"] = "embedded"
+    media_rtmp_ports: str = "1935-1944"  # embedded: ports for listeners ("a-b,c,...")
+    media_rtmp_bind: str = "127.0.0.1"  # embedded: interface the listeners bind
+    media_rtmp_public_host: str = "127.0.0.1"  # embedded: host part of the ingest URL
+    media_nginx_ingest_url: str = "rtmp://127.0.0.1:1935/live"  # nginx: given to hosts
+    media_nginx_play_url: str = "rtmp://127.0.0.1:1935/live"  # nginx: internal play (audio tap)
+    media_callback_secret: str = DEV_SECRET  # nginx on_publish callbacks carry it
+    media_grace_seconds: float = Field(default=60.0, ge=0)  # interrupted -> ended after this
+    media_open_ahead_minutes: int = Field(default=30, ge=0)  # listeners for shows due soon
+    media_public_url: str = ""  # base URL of HLS (a CDN); empty: /media on this app
+    media_ffmpeg: str = ""  # ffmpeg binary; empty: ffmpeg on PATH, else imageio-ffmpeg's
+    media_preset: str = "veryfast"  # x264 preset of the renditions (CPU vs quality)
+    media_segment_seconds: int = Field(default=2, ge=1, le=10)
+    media_poll_seconds: float = Field(default=1.0, gt=0)  # supervisor reconcile interval
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
@@ -36,7 +56,13 @@ class Settings(BaseSettings):
             for name in ("secret_key", "payment_webhook_secret"):
                 if getattr(self, name) == DEV_SECRET:
                     raise ValueError(f"CASTCART_{name.upper()} must be set in production")
+            if self.media_ingest == "nginx" and self.media_callback_secret == DEV_SECRET:
+                raise ValueError("CASTCART_MEDIA_CALLBACK_SECRET must be set in production")
         return self
+
+    @property
+    def effective_media_dir(self) -> Path:
+        return self.media_dir or self.data_dir / "media"
 
     @property
     def effective_database_url(self) -> str:

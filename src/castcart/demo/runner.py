@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import urllib.request
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +21,7 @@ from castcart.demo.seed import DemoStore
 log = logging.getLogger(__name__)
 
 # Started once the server listens: feeds the show's ingest until cancelled.
-StreamFeeder = Callable[[str, DemoStore], Coroutine[Any, Any, None]]
+StreamFeeder = Callable[[str, DemoStore, Settings], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,59 @@ class DemoOptions:
     port: int = 8000
     chatters: int = 5
     stream: bool = True
+
+
+def _post_json(url: str, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(  # noqa: S310 - our own server over http(s)
+        url, data=json.dumps(body).encode(), headers=headers, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        data: dict[str, Any] = json.loads(response.read() or b"{}")
+    return data
+
+
+def open_ingest(base: str, store: DemoStore) -> str:
+    """Log in as the host and open the show's ingest, like the console's button does; the
+    RTMP URL an encoder publishes to (server URL + stream key)."""
+    token = _post_json(
+        f"{base}/api/v1/auth/login",
+        {"store": store.slug, "email": store.host_email, "password": store.password},
+    )["token"]
+    info = _post_json(f"{base}/api/v1/shows/{store.show_id}/stream/open", {}, token)
+    if not info.get("ingest_url"):
+        raise RuntimeError(f"the ingest did not open: {info}")
+    return f"{info['ingest_url']}/{info['stream_key']}"
+
+
+async def feed_test_pattern(base: str, store: DemoStore, settings: Settings) -> None:
+    """Publish an ffmpeg test pattern with a tone into the show's ingest, as OBS would,
+    restarting it if the listener was not ready yet or the stream dropped."""
+    from castcart.media.ffmpeg import find_ffmpeg, pattern_stream_command
+
+    url = await asyncio.to_thread(open_ingest, base, store)
+    command = pattern_stream_command(
+        find_ffmpeg(settings.media_ffmpeg), url, duration=None, size="1280x720", rate=25
+    )
+    while True:
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            code = await process.wait()
+        except asyncio.CancelledError:
+            if process.returncode is None:
+                process.terminate()
+                with contextlib.suppress(ProcessLookupError, TimeoutError):
+                    await asyncio.wait_for(process.wait(), timeout=5)
+            raise
+        log.info("demo test stream exited with %s; restarting", code)
+        await asyncio.sleep(2.0)
 
 
 def banner(base: str, store: DemoStore) -> str:
@@ -68,7 +123,7 @@ async def run_demo(
     base = f"http://{options.host}:{options.port}"
     helpers: list[asyncio.Task[None]] = []
     if options.stream and feed_stream is not None:
-        helpers.append(asyncio.create_task(feed_stream(base, store)))
+        helpers.append(asyncio.create_task(feed_stream(base, store, settings)))
     if options.chatters:
         helpers.append(
             asyncio.create_task(

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
 from castcart.accounts.service import Role, add_staff, create_store
@@ -15,9 +17,12 @@ from castcart.catalog import service as catalog
 from castcart.catalog.schemas import ProductIn, WarehouseIn
 from castcart.commerce import promotions
 from castcart.commerce.schemas import CouponIn, ShareOfferIn
+from castcart.commerce.taxsettings import save_settings
 from castcart.core.clock import utcnow
 from castcart.core.db import Database
 from castcart.events import DomainEvent
+from castcart.fulfillment.service import create_lane
+from castcart.lingua import service as lingua
 from castcart.shows import service as shows
 from castcart.shows.schemas import FlashSaleIn, LivePriceIn, ShowIn
 
@@ -137,6 +142,47 @@ PRODUCTS: list[tuple[str, int, dict[str, object], dict[str, str]]] = [
 ]
 
 
+def _seed_shipping(session: Session, store: Store, berlin_id: str, jakarta_id: str) -> None:
+    """Lanes from Berlin (Europe free at home, the rest by weight or flat express) and from
+    Jakarta (Southeast Asia): quotes show shipping and a delivery promise per market."""
+    lanes: list[dict[str, Any]] = [
+        {"warehouse_id": berlin_id, "carrier": "dhl", "destinations": ["DE"],
+         "transit_days_min": 1, "transit_days_max": 2, "flat_amount": 0},
+        {"warehouse_id": berlin_id, "carrier": "dhl", "destinations": ["EU", "CH", "GB", "NO"],
+         "transit_days_min": 2, "transit_days_max": 4,
+         "weight_bands": [[1000, 490], [5000, 790]], "extra_per_kg_amount": 100},
+        {"warehouse_id": berlin_id, "carrier": "dhl-express", "service": "express",
+         "destinations": ["US", "CA", "SA", "AE", "BR", "MX", "AU"],
+         "transit_days_min": 3, "transit_days_max": 6, "flat_amount": 2500},
+        {"warehouse_id": jakarta_id, "carrier": "ninjavan",
+         "destinations": ["ID", "MY", "SG", "TH", "PH", "VN"],
+         "transit_days_min": 1, "transit_days_max": 4, "flat_amount": 400},
+    ]  # fmt: skip
+    for lane in lanes:
+        create_lane(
+            session,
+            store.id,
+            **{
+                "service": "standard",
+                "currency": "EUR",
+                "flat_amount": None,
+                "weight_bands": None,
+                "extra_per_kg_amount": None,
+                "customs": None,
+                **lane,
+            },
+        )
+    save_settings(
+        session,
+        store,
+        {
+            "legal_name": "Lumen Accessories GmbH (demo)",
+            "address": "Torstrasse 1, 10119 Berlin, Germany",
+            "vat_number": "DE136695976",
+        },
+    )
+
+
 @dataclass(frozen=True)
 class DemoStore:
     store_id: str
@@ -188,10 +234,19 @@ def seed_demo(db: Database) -> DemoStore:
             display_name="Sam (moderator)",
         )
         berlin = catalog.create_warehouse(
-            session, store.id, WarehouseIn(code="BER", name="Berlin", country="DE", priority=1)
+            session,
+            store.id,
+            WarehouseIn(code="BER", name="Berlin", country="DE", priority=1, subdivision="BE"),
         )
         jakarta = catalog.create_warehouse(
             session, store.id, WarehouseIn(code="CGK", name="Jakarta", country="ID", priority=2)
+        )
+        _seed_shipping(session, store, berlin.id, jakarta.id)
+        # the audience's languages: chat and captions are translated into each of them;
+        # the brand name is never translated
+        lingua.set_store_languages(session, store.id, ["en", "es", "pt", "fr", "de", "id", "ar"])
+        lingua.add_term(
+            session, store.id, term="Lumen", source_lang=None, target_lang=None, translation=None
         )
         product_ids: list[str] = []
         variant_ids: list[str] = []
@@ -208,9 +263,7 @@ def seed_demo(db: Database) -> DemoStore:
                             {"locale": loc, "title": title} for loc, title in titles.items()
                         ],
                         "variants": [{"sku": handle.upper(), "price_amount": price}],
-                        "images": [
-                            {"url": f"/demo-assets/{handle}.svg", "alt": titles["en"]}
-                        ],
+                        "images": [{"url": f"/demo-assets/{handle}.svg", "alt": titles["en"]}],
                     }
                 ),
             )

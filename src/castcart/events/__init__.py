@@ -2,10 +2,13 @@
 
 from castcart.events.bus import EventBus, InProcessEventBus
 from castcart.events.types import (
+    CartItemAdded,
+    ChatPosted,
     ComplianceAlert,
     DomainEvent,
     FlashSaleStarted,
     LivePricesChanged,
+    ModerationActionTaken,
     OrderCancelled,
     OrderCreated,
     OrderFulfilled,
@@ -19,6 +22,9 @@ from castcart.events.types import (
 )
 
 __all__ = [
+    "CartItemAdded",
+    "ChatPosted",
+    "ModerationActionTaken",
     "ComplianceAlert",
     "DomainEvent",
     "EventBus",

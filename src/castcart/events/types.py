@@ -133,6 +133,179 @@ class ComplianceAlert(ShowBroadcast):
     findings: list[dict[str, object]]
 
 
+class CaptionSegment(ShowBroadcast):
+    """A caption of the host's speech (times from the stream start). ``final`` False: the
+    recogniser may still revise it; a final segment with the same ``segment_id`` replaces
+    it. ``translations`` holds the text in each store language that could be reached."""
+
+    type: ClassVar[str] = "caption.segment"
+    frame_type: ClassVar[str] = "caption"
+    segment_id: str
+    start_ms: int
+    end_ms: int
+    text: str
+    lang: str | None
+    final: bool
+    translations: dict[str, str] = Field(default_factory=dict)
+
+
+# -- live engagement (castcart.engagement): polls, giveaways, quizzes -----------------------
+
+
+class PollOpened(ShowBroadcast):
+    type: ClassVar[str] = "poll.opened"
+    frame_type: ClassVar[str] = "poll.opened"
+    poll_id: str
+    question: str
+    options: list[str]
+    counts: list[int]
+    total: int = 0
+
+
+class PollResults(ShowBroadcast):
+    """Current counts of an open poll, coalesced (at most one per poll per ~500 ms a node)."""
+
+    type: ClassVar[str] = "poll.results"
+    frame_type: ClassVar[str] = "poll.results"
+    poll_id: str
+    counts: list[int]
+    total: int
+
+
+class PollClosed(ShowBroadcast):
+    type: ClassVar[str] = "poll.closed"
+    frame_type: ClassVar[str] = "poll.closed"
+    poll_id: str
+    counts: list[int]
+    total: int
+
+
+class GiveawayOpened(ShowBroadcast):
+    """``commitment`` = sha256(seed): the seed is fixed now, revealed at the draw."""
+
+    type: ClassVar[str] = "giveaway.opened"
+    frame_type: ClassVar[str] = "giveaway.opened"
+    giveaway_id: str
+    title: str
+    prize: str
+    winners_count: int
+    commitment: str
+    algorithm: str
+
+
+class GiveawayWinner(BaseModel):
+    ticket: str
+    display_name: str
+
+
+class GiveawayDrawn(ShowBroadcast):
+    type: ClassVar[str] = "giveaway.drawn"
+    frame_type: ClassVar[str] = "giveaway.drawn"
+    giveaway_id: str
+    winners: list[GiveawayWinner]
+    seed: str
+    commitment: str
+    algorithm: str
+    entrant_count: int
+
+
+class QuizQuestion(ShowBroadcast):
+    """A quiz question for viewers: never carries the correct answer."""
+
+    type: ClassVar[str] = "quiz.question"
+    frame_type: ClassVar[str] = "quiz.question"
+    quiz_id: str
+    question: str
+    options: list[str]
+    reward_percent_off: int
+
+
+class QuizRevealed(ShowBroadcast):
+    type: ClassVar[str] = "quiz.revealed"
+    frame_type: ClassVar[str] = "quiz.revealed"
+    quiz_id: str
+    correct_index: int
+    correct_count: int
+    answer_count: int
+
+
+# -- real-time chat, moderation, carts (castcart.realtime / castcart.moderation) ------------
+
+
+class ChatPosted(DomainEvent):
+    """A chat line was broadcast in a show (published for staff lines: owner, host,
+    moderator; the audit log and the live compliance guard read it)."""
+
+    type: ClassVar[str] = "chat.posted"
+    show_id: str
+    message_id: str
+    author_id: str
+    role: str
+    text: str
+    lang: str | None = None
+
+
+class ModerationActionTaken(DomainEvent):
+    """One row of ``moderation_actions``: every node applies it to its rooms (``show_id``
+    None: store-wide, e.g. a ban or a word-filter change)."""
+
+    type: ClassVar[str] = "moderation.action"
+    action_id: str
+    show_id: str | None
+    action: str
+    actor_id: str | None
+    actor_role: str
+    target_viewer_id: str | None = None
+    message_id: str | None = None
+    seconds: int | None = None
+    until: datetime | None = None
+    reason: str = ""
+    detail: dict[str, object] = Field(default_factory=dict)
+
+
+class CartItemAdded(DomainEvent):
+    """A shopper put a variant in the cart (``show_id``: the show the cart is attached to)."""
+
+    type: ClassVar[str] = "cart.item_added"
+    shopper_id: str
+    variant_id: str
+    quantity: int
+    show_id: str | None = None
+
+
+# -- video (castcart.media) -------------------------------------------------------------------
+
+
+class ShowInterrupted(ShowBroadcast):
+    """The video stream of a live show stopped unexpectedly; the show ends unless the encoder
+    reconnects within ``grace_seconds``. Viewers get a ``show.state`` frame."""
+
+    type: ClassVar[str] = "show.interrupted"
+    frame_type: ClassVar[str] = "show.state"
+    status: str = "interrupted"
+    at: datetime
+    grace_seconds: float
+
+
+class ShowResumed(ShowBroadcast):
+    """The encoder reconnected within the grace period: the show is live again."""
+
+    type: ClassVar[str] = "show.resumed"
+    frame_type: ClassVar[str] = "show.state"
+    status: str = "live"
+    at: datetime
+
+
+class StreamStarted(ShowBroadcast):
+    """A publisher's video reached HLS: players (re)load ``hls_url``."""
+
+    type: ClassVar[str] = "stream.started"
+    frame_type: ClassVar[str] = "stream"
+    state: str = "publishing"
+    hls_url: str
+    session_id: str
+
+
 def _all_event_classes(root: type[DomainEvent]) -> list[type[DomainEvent]]:
     found = []
     for cls in root.__subclasses__():

@@ -1,8 +1,10 @@
 """The WebSocket transport of the real-time channel; the logic lives in ``realtime/hub.py``.
 
-``GET /api/v1/shop/{store_slug}/shows/{show_id}/live?token=...`` with a shopper or staff
-token of that store. The socket is accepted first so that a refusal can carry a close code
-the browser can read: 4401 (bad token), 4404 (unknown store or show).
+``GET /api/v1/shop/{store_slug}/shows/{show_id}/live?token=...&lang=..&country=..`` with a
+shopper or staff token of that store. The socket is accepted first so that a refusal can
+carry a close code the browser can read: 4401 (bad token), 4403 (banned), 4404 (unknown
+store or show). Also here: the staff metrics endpoint and ``install``, which wires the
+moderation routes, the metrics book and (with ``CASTCART_REDIS_URL``) the Redis cluster.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, WebSocket
+from fastapi import APIRouter, FastAPI, Path, Request, WebSocket
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketState
@@ -23,18 +26,44 @@ from castcart.accounts.models import Shopper, StaffUser
 from castcart.accounts.service import get_store_by_slug, shopper_principal, staff_principal
 from castcart.compliance import ComplianceInputError, check_text
 from castcart.compliance.rules import resolve_language, resolve_market
-from castcart.core.errors import AuthenticationError, NotFoundError
-from castcart.realtime.hub import Close, Connection, HostChecker, RealtimeHub, ShowHub, Viewer
+from castcart.core.errors import AuthenticationError, DomainError, NotFoundError
+from castcart.moderation import api as moderation_api
+from castcart.moderation import service as moderation
+from castcart.moderation.filters import WordFilterSet
+from castcart.realtime.hub import (
+    Close,
+    Connection,
+    HostChecker,
+    ModerationCommand,
+    ModerationRefused,
+    RealtimeHub,
+    ShowHub,
+    TranslatorFor,
+    Viewer,
+)
+from castcart.realtime.metrics import (
+    Counters,
+    LiveFigures,
+    LocalMetricsBook,
+    MetricsBook,
+    attach,
+    figures,
+)
 from castcart.shows.service import get_show
 from castcart.web.context import AppContext
+from castcart.web.deps import Ctx, Staff
+from castcart.web.errors import ERROR_RESPONSES
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["realtime"])
 
 CLOSE_UNAUTHORIZED = 4401
+CLOSE_BANNED = 4403
 CLOSE_NOT_FOUND = 4404
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+_LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _CLOSE_TIMEOUT_S = 5.0
 
 
@@ -54,6 +83,8 @@ class _Admission:
     viewer: Viewer
     market: str
     lang: str
+    currency: str
+    muted_until: float | None
 
 
 def host_speech_checker(market: str, lang: str) -> HostChecker | None:
@@ -71,17 +102,141 @@ def host_speech_checker(market: str, lang: str) -> HostChecker | None:
     return check
 
 
+class DatabaseModeration:
+    """The hub's ``ModerationPort``: moderation persisted through ``castcart.moderation``,
+    its event published after the commit."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def filters(self, store_id: str) -> WordFilterSet:
+        with self.ctx.db.read() as session:
+            return moderation.compiled_filters(session, store_id)
+
+    def act(self, command: ModerationCommand) -> None:
+        actor = (
+            moderation.Actor(command.actor.id, command.actor.role)
+            if command.actor is not None
+            else moderation.Actor(None, moderation.SYSTEM)
+        )
+        store, show = command.store_id, command.show_id
+        try:
+            with self.ctx.unit_of_work() as (session, outbox):
+                if command.action == "delete":
+                    event = moderation.delete_message(
+                        session,
+                        store,
+                        show,
+                        command.message_id or "",
+                        actor,
+                        author_id=command.viewer_id,
+                        reason=command.reason,
+                    )
+                elif command.action == "mute":
+                    event = moderation.mute(
+                        session,
+                        store,
+                        show,
+                        command.viewer_id or "",
+                        command.seconds or 0,
+                        actor,
+                        command.reason,
+                    )
+                elif command.action == "unmute":
+                    event = moderation.unmute(
+                        session, store, show, command.viewer_id or "", actor, command.reason
+                    )
+                elif command.action == "ban":
+                    event = moderation.ban(
+                        session, store, command.viewer_id or "", actor, command.reason, show
+                    )
+                elif command.action == "slow_mode":
+                    event = moderation.slow_mode(
+                        session, store, show, command.seconds or 0, actor, command.reason
+                    )
+                else:
+                    raise ModerationRefused("unknown_type", f"unknown action {command.action}")
+                outbox.append(event)
+        except DomainError as exc:
+            raise ModerationRefused(exc.code, exc.message) from exc
+
+
+def install(app: FastAPI) -> None:
+    """Wire the real-time side into the app at creation: the metrics book counts commerce
+    events from the start (before any socket opens) and the moderation routes."""
+    ctx: AppContext = app.state.ctx
+    book: MetricsBook
+    if ctx.settings.redis_url:
+        from castcart.realtime.cluster import RedisMetricsBook
+
+        book = RedisMetricsBook(ctx.settings.redis_url)
+    else:
+        book = LocalMetricsBook()
+    app.state.metrics_book = book
+    app.state.metrics_detach = attach(book, ctx.bus)
+    app.include_router(moderation_api.router)
+    app.include_router(staff_router)
+
+
+def shutdown(app: FastAPI) -> None:
+    """On app shutdown (on the serving loop): close every room's sockets with 1001 and stop
+    counting metrics."""
+    hub: RealtimeHub | None = getattr(app.state, "realtime", None)
+    if hub is not None:
+        app.state.realtime = None
+        try:
+            current: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            current = None
+        if hub.loop is None or hub.loop is current:
+            hub.close()
+        elif not hub.loop.is_closed():  # hub state belongs to the loop serving the sockets
+            with contextlib.suppress(RuntimeError):
+                hub.loop.call_soon_threadsafe(hub.close)
+    detach: Callable[[], None] | None = getattr(app.state, "metrics_detach", None)
+    if detach is not None:
+        detach()
+        app.state.metrics_detach = None
+
+
 def realtime_hub(app: FastAPI) -> RealtimeHub:
-    """The app's hub registry, created on first use (on the loop serving the sockets)."""
+    """The app's hub registry, created on first use (on the loop serving the sockets).
+
+    A chat translator comes from ``app.state.chat_translator_for`` (store id -> a
+    ``ChatTranslator`` or None) when the app sets one."""
     hub: RealtimeHub | None = getattr(app.state, "realtime", None)
     if hub is None:
         ctx: AppContext = app.state.ctx
-        hub = RealtimeHub(ctx.bus)
+        translator_for: TranslatorFor | None = getattr(app.state, "chat_translator_for", None)
+        book: MetricsBook | None = getattr(app.state, "metrics_book", None)
+        cluster = None
+        if ctx.settings.redis_url:
+            from castcart.realtime.cluster import RedisCluster
+
+            cluster = RedisCluster(ctx.settings.redis_url)
+        hub = RealtimeHub(
+            ctx.bus,
+            translator_for=translator_for,
+            moderation=DatabaseModeration(ctx),
+            cluster=cluster,
+            book=book or LocalMetricsBook(),
+        )
         app.state.realtime = hub
     return hub
 
 
-def _viewer(session: Session, store_id: str, token: str) -> Viewer:
+def _lang(value: str | None) -> str | None:
+    match = _LANG.match(value or "")
+    return match.group(1).lower() if match else None
+
+
+def _country(value: str | None) -> str | None:
+    return value.upper() if value and _COUNTRY.match(value) else None
+
+
+def _viewer(
+    session: Session, store_id: str, token: str, lang: str | None, country: str | None
+) -> Viewer:
     try:
         shopper = shopper_principal(session, token, store_id)
     except AuthenticationError:
@@ -89,7 +244,13 @@ def _viewer(session: Session, store_id: str, token: str) -> Viewer:
     else:
         row = session.get(Shopper, shopper.shopper_id)
         name = (row.display_name if row else "") or "Guest"
-        return Viewer(id=shopper.shopper_id, display_name=name, role="shopper")
+        return Viewer(
+            id=shopper.shopper_id,
+            display_name=name,
+            role="shopper",
+            lang=lang or (_lang(row.locale) if row else None),
+            country=country or (_country(row.country) if row else None),
+        )
     try:
         staff = staff_principal(session, token)
     except AuthenticationError:
@@ -98,10 +259,19 @@ def _viewer(session: Session, store_id: str, token: str) -> Viewer:
         raise _Refused(CLOSE_UNAUTHORIZED, "invalid or expired token")
     user = session.get(StaffUser, staff.user_id)
     name = (user.display_name if user else "") or staff.role.value.title()
-    return Viewer(id=staff.user_id, display_name=name, role=staff.role.value)
+    return Viewer(
+        id=staff.user_id, display_name=name, role=staff.role.value, lang=lang, country=country
+    )
 
 
-def _admit(ctx: AppContext, store_slug: str, show_id: str, token: str) -> _Admission:
+def _admit(
+    ctx: AppContext,
+    store_slug: str,
+    show_id: str,
+    token: str,
+    lang: str | None = None,
+    country: str | None = None,
+) -> _Admission:
     if not _SLUG.match(store_slug):
         raise _Refused(CLOSE_NOT_FOUND, "store not found")
     with ctx.db.read() as session:
@@ -111,11 +281,18 @@ def _admit(ctx: AppContext, store_slug: str, show_id: str, token: str) -> _Admis
             raise _Refused(CLOSE_NOT_FOUND, "store not found") from None
         if not token:
             raise _Refused(CLOSE_UNAUTHORIZED, "a token is required")
-        viewer = _viewer(session, store.id, token)
+        viewer = _viewer(session, store.id, token, _lang(lang), _country(country))
         try:
             show = get_show(session, store.id, show_id)
         except NotFoundError:
             raise _Refused(CLOSE_NOT_FOUND, "show not found") from None
+        muted_until = None
+        if not viewer.is_staff:
+            limits = moderation.restrictions(session, store.id, show.id, viewer.id)
+            if limits.banned:
+                raise _Refused(CLOSE_BANNED, "banned")
+            if limits.muted_until is not None:
+                muted_until = limits.muted_until.timestamp()
         return _Admission(
             store.id,
             show.id,
@@ -124,6 +301,8 @@ def _admit(ctx: AppContext, store_slug: str, show_id: str, token: str) -> _Admis
             viewer,
             market=store.country,
             lang=store.default_locale.split("-")[0],
+            currency=store.currency,
+            muted_until=muted_until,
         )
 
 
@@ -170,21 +349,40 @@ async def live_channel(websocket: WebSocket, store_slug: str, show_id: str) -> N
     params = websocket.query_params
     try:
         admission = await run_in_threadpool(
-            _admit, ctx, store_slug, show_id, params.get("token", "")
+            _admit,
+            ctx,
+            store_slug,
+            show_id,
+            params.get("token", ""),
+            params.get("lang"),
+            params.get("country"),
         )
     except _Refused as refused:
         await _close(websocket, refused.code, refused.reason)
         return
-    hub = realtime_hub(websocket.app).show(
-        admission.store_id,
-        admission.show_id,
-        status=admission.status,
-        pinned_product_id=admission.pinned_product_id,
-        host_checker=host_speech_checker(admission.market, admission.lang),
-    )
+    # Host lines are checked by the live compliance guard from ``chat.posted`` (bus), so
+    # the hub's own inline checker stays off here.
+    try:
+        hub = await realtime_hub(websocket.app).open(
+            admission.store_id,
+            admission.show_id,
+            status=admission.status,
+            pinned_product_id=admission.pinned_product_id,
+            currency=admission.currency,
+        )
+    except Exception:  # the shared state (Redis) is out of reach: the client retries
+        log.exception("could not open show %s", admission.show_id)
+        await _close(websocket, 1011, "try again")
+        return
     conn = hub.join(
-        admission.viewer, last_seq=_int_or_none(params.get("last_seq")), epoch=params.get("epoch")
+        admission.viewer,
+        last_seq=_int_or_none(params.get("last_seq")),
+        epoch=params.get("epoch"),
+        muted_until=admission.muted_until,
     )
+    if conn.closed:  # banned while the admission ran
+        await _close(websocket, CLOSE_BANNED, "banned")
+        return
     sender = asyncio.create_task(_pump(websocket, conn))
     listener = asyncio.create_task(_listen(websocket, hub, conn))
     try:
@@ -198,3 +396,40 @@ async def live_channel(websocket: WebSocket, store_slug: str, show_id: str) -> N
                 await task
         if not conn.closed:
             await _close(websocket, 1000, "bye")
+
+
+staff_router = APIRouter(prefix="/api/v1/shows", tags=["realtime"], responses=ERROR_RESPONSES)
+ShowId = Annotated[str, Path(max_length=32)]
+
+
+def _show_currency(ctx: AppContext, store_id: str, show_id: str) -> str:
+    from castcart.accounts.models import Store
+
+    with ctx.db.read() as session:
+        get_show(session, store_id, show_id)
+        store = session.get(Store, store_id)
+        return store.currency if store else ""
+
+
+@staff_router.get("/{show_id}/metrics")
+async def show_metrics(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> dict[str, Any]:
+    """The host console's live figures (the same as the ``metrics`` frame)."""
+    staff.require("shows.read")
+    currency = await run_in_threadpool(_show_currency, ctx, staff.store_id, show_id)
+    state = request.app.state
+    registry: RealtimeHub | None = getattr(state, "realtime", None)
+    hub = registry.get(show_id) if registry is not None else None
+    if hub is not None and hub.store_id == staff.store_id and hub.channel is None:
+        if hub.loop is asyncio.get_running_loop():
+            return await hub.metrics()
+        # another loop serves the sockets (e.g. a test client): ask that loop
+        future = asyncio.run_coroutine_threadsafe(hub.metrics(), hub.loop)
+        return await asyncio.wrap_future(future)
+    book: MetricsBook | None = getattr(state, "metrics_book", None)
+    if book is None:
+        return figures(LiveFigures(), Counters(), currency)
+    counters = await run_in_threadpool(book.counters, staff.store_id, show_id)
+    live = await run_in_threadpool(book.live, staff.store_id, show_id)
+    if live is None and hub is not None:
+        live = hub.live_figures()
+    return figures(live or LiveFigures(), counters, currency)

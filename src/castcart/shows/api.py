@@ -10,6 +10,8 @@ from castcart.catalog.api import ViewerCountry, allowed_in, product_out
 from castcart.catalog.schemas import ProductOut
 from castcart.compliance.restricted import restricted_markets
 from castcart.core.clock import utcnow
+from castcart.core.settings import Settings
+from castcart.media import service as media_service
 from castcart.shows import script_review, service
 from castcart.shows.models import Show
 from castcart.shows.schemas import (
@@ -38,6 +40,8 @@ class ShowDetailOut(BaseModel):
     showcase: list[ShowcaseItemOut]
     live_prices: list[LivePriceOut]
     flash_sales: list[FlashSaleOut]
+    # the show's HLS master playlist: null until a stream has started; the replay after
+    hls_url: str | None = None
 
 
 class MarketWarningOut(BaseModel):
@@ -52,8 +56,9 @@ class ShowStaffDetailOut(ShowDetailOut):
     market_warnings: list[MarketWarningOut] = []
 
 
-def _detail(session: Session, show: Show) -> ShowDetailOut:
+def _detail(session: Session, show: Show, settings: Settings) -> ShowDetailOut:
     return ShowDetailOut(
+        hls_url=media_service.hls_url_for(session, settings, show.id),
         show=ShowOut.model_validate(show),
         showcase=[
             ShowcaseItemOut(
@@ -68,8 +73,8 @@ def _detail(session: Session, show: Show) -> ShowDetailOut:
     )
 
 
-def _staff_detail(session: Session, show: Show) -> ShowStaffDetailOut:
-    detail = _detail(session, show)
+def _staff_detail(session: Session, show: Show, settings: Settings) -> ShowStaffDetailOut:
+    detail = _detail(session, show, settings)
     warnings = [
         MarketWarningOut(product_id=product.id, country=country, rules=rules)
         for product in service.showcase_products(session, show.id)
@@ -99,12 +104,16 @@ def create_show(ctx: Ctx, staff: Staff, data: ShowIn) -> ShowStaffOut:
 def get_show(ctx: Ctx, staff: Staff, show_id: ShowId) -> ShowStaffDetailOut:
     staff.require("shows.read")
     with ctx.db.read() as session:
-        return _staff_detail(session, service.get_show(session, staff.store_id, show_id))
+        return _staff_detail(
+            session, service.get_show(session, staff.store_id, show_id), ctx.settings
+        )
 
 
 @router.post("/{show_id}/transition", response_model=ShowStaffOut)
 def transition_show(ctx: Ctx, staff: Staff, show_id: ShowId, data: TransitionIn) -> ShowStaffOut:
-    """Go live or end the show (scheduled → live → ended; scheduled → ended cancels it)."""
+    """Go live or end the show (scheduled → live → ended; scheduled → ended cancels it).
+    The video ingest moves a live show to ``interrupted`` and back (docs/video.md); ending
+    an interrupted show, or going live from it by hand, is allowed here too."""
     staff.require("shows.run")
     with ctx.unit_of_work() as (session, outbox):
         show = service.transition(session, staff.store_id, show_id, data.to, outbox)
@@ -116,7 +125,9 @@ def set_showcase(ctx: Ctx, staff: Staff, show_id: ShowId, data: ShowcaseIn) -> S
     staff.require("shows.run")
     with ctx.unit_of_work() as (session, _):
         service.set_showcase(session, staff.store_id, show_id, data.product_ids)
-        return _staff_detail(session, service.get_show(session, staff.store_id, show_id))
+        return _staff_detail(
+            session, service.get_show(session, staff.store_id, show_id), ctx.settings
+        )
 
 
 @router.post("/{show_id}/pin", response_model=ShowStaffOut)
@@ -217,7 +228,7 @@ def shop_show(
     With ``country``, products that market forbids are left out of the viewer's showcase."""
     with ctx.db.read() as session:
         show = service.get_show(session, store.id, show_id)
-        detail = _detail(session, show)
+        detail = _detail(session, show, ctx.settings)
         visible = [p for p in service.showcase_products(session, show.id) if allowed_in(p, country)]
         ids = {p.id for p in visible}
         detail.showcase = [item for item in detail.showcase if item.product_id in ids]

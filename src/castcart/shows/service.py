@@ -23,6 +23,7 @@ from castcart.events import (
     ShowStarted,
 )
 from castcart.events.types import LivePrice as LivePriceEvent
+from castcart.events.types import ShowInterrupted, ShowResumed
 from castcart.shows.lifecycle import ShowStatus, check_transition
 from castcart.shows.models import FlashSale, LivePrice, Show, ShowProduct
 from castcart.shows.schemas import FlashSaleIn, LivePriceIn, ShowIn
@@ -41,12 +42,31 @@ def create_show(session: Session, store_id: str, data: ShowIn) -> Show:
         title=data.title,
         description=data.description,
         scheduled_at=data.scheduled_at,
-        stream_key=secrets.token_urlsafe(24),
+        stream_key=new_stream_key(),
         markets=",".join(dict.fromkeys(data.markets)),
     )
     session.add(show)
     session.flush()
     return show
+
+
+def new_stream_key() -> str:
+    """32 URL-safe characters: below ffmpeg's 63-character stream-name limit."""
+    return secrets.token_urlsafe(24)
+
+
+def rotate_stream_key(session: Session, store_id: str, show_id: str) -> Show:
+    """A fresh key (a leaked one stops working for the next connection)."""
+    show = get_show(session, store_id, show_id)
+    show.stream_key = new_stream_key()
+    session.flush()
+    return show
+
+
+def show_by_stream_key(session: Session, stream_key: str) -> Show | None:
+    if not stream_key:
+        return None
+    return session.scalar(select(Show).where(Show.stream_key == stream_key))
 
 
 def set_markets(session: Session, store_id: str, show_id: str, markets: Sequence[str]) -> Show:
@@ -68,15 +88,30 @@ def list_shows(session: Session, store_id: str) -> Sequence[Show]:
 
 
 def transition(
-    session: Session, store_id: str, show_id: str, target: str, outbox: list[DomainEvent]
+    session: Session,
+    store_id: str,
+    show_id: str,
+    target: str,
+    outbox: list[DomainEvent],
+    *,
+    grace_seconds: float = 0.0,
 ) -> Show:
+    """Move a show along its state machine. ``interrupted`` (the video stopped, see
+    ``castcart.media``) keeps ``started_at``; going live from it is a resume, not a start."""
     show = get_show(session, store_id, show_id)
+    source = show.status
     destination = check_transition(show.status, target)
     now = utcnow()
     show.status = destination.value
-    if destination is ShowStatus.LIVE:
+    if destination is ShowStatus.LIVE and source == ShowStatus.INTERRUPTED:
+        outbox.append(ShowResumed(store_id=store_id, show_id=show.id, at=now))
+    elif destination is ShowStatus.LIVE:
         show.started_at = now
         outbox.append(ShowStarted(store_id=store_id, show_id=show.id))
+    elif destination is ShowStatus.INTERRUPTED:
+        outbox.append(
+            ShowInterrupted(store_id=store_id, show_id=show.id, at=now, grace_seconds=grace_seconds)
+        )
     elif destination is ShowStatus.ENDED:
         show.ended_at = now
         outbox.append(ShowEnded(store_id=store_id, show_id=show.id))

@@ -16,6 +16,7 @@ from castcart import __version__
 from castcart.accounts import api as accounts_api
 from castcart.audit import AuditRecorder
 from castcart.audit import api as audit_api
+from castcart.captions import api as captions_api
 from castcart.catalog import api as catalog_api
 from castcart.commerce import api as commerce_api
 from castcart.commerce import crossborder_api
@@ -26,6 +27,12 @@ from castcart.core.db import Database
 from castcart.core.migrate import upgrade
 from castcart.core.settings import Settings, get_settings
 from castcart.demo import assets as demo_assets
+from castcart.engagement import api as engagement_api
+from castcart.fulfillment import api as fulfillment_api
+from castcart.lingua import api as lingua_api
+from castcart.media import api as media_api
+from castcart.media.supervisor import IngestSupervisor
+from castcart.pages import install as install_pages
 from castcart.privacy import api as privacy_api
 from castcart.realtime import api as realtime_api
 from castcart.shows import api as shows_api
@@ -61,15 +68,29 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper = asyncio.create_task(_sweep_reservations(ctx)) if background_tasks else None
+        # video ingest (ffmpeg listeners) and the interrupted -> ended grace clock
+        media = IngestSupervisor(ctx) if background_tasks else None
+        if media is not None:
+            await media.start()
+        app.state.media_supervisor = media
         # the show audit log and the live compliance guard listen to the bus on their own
-        # threads: neither may slow the room or a checkout
-        recorder, guard = AuditRecorder(ctx.db), LiveGuard(ctx.db, ctx.bus)
-        recorder.attach(ctx.bus)
-        guard.attach()
-        app.state.audit_recorder, app.state.live_guard = recorder, guard
+        # threads: neither may slow the room or a checkout. Once per app, even when two
+        # servers run the same app object (tests do), or every line would be checked twice.
+        app.state.bus_listener_users = getattr(app.state, "bus_listener_users", 0) + 1
+        if app.state.bus_listener_users == 1:
+            recorder, guard = AuditRecorder(ctx.db), LiveGuard(ctx.db, ctx.bus)
+            recorder.attach(ctx.bus)
+            guard.attach()
+            app.state.audit_recorder, app.state.live_guard = recorder, guard
         yield
-        guard.close()
-        recorder.close()
+        if media is not None:
+            await media.stop()
+        app.state.bus_listener_users -= 1
+        if app.state.bus_listener_users == 0:
+            app.state.live_guard.close()
+            app.state.audit_recorder.close()
+        engagement_api.shutdown(app)
+        realtime_api.shutdown(app)  # live sockets get 1001; this node leaves Redis presence
         if sweeper is not None:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -89,6 +110,8 @@ def create_app(
         app.include_router(module.router)
         app.include_router(module.shop_router)
     app.include_router(crossborder_api.shop_router)
+    app.include_router(crossborder_api.router)  # tax settings, invoices, tax report
+    app.include_router(fulfillment_api.router)  # shipping lanes
     app.include_router(commerce_api.webhook_router)
     app.include_router(scheduling_api.router)
     app.include_router(privacy_api.router)
@@ -97,4 +120,17 @@ def create_app(
     app.include_router(privacy_api.shop_router)
     # real-time channel (WebSocket) per show; the hub binds to the serving loop lazily
     app.include_router(realtime_api.router)
+    realtime_api.install(app)  # moderation + metrics routes, metrics book on the bus
+    # polls, giveaways and quizzes (their frames reach the room as ShowBroadcast events)
+    app.include_router(engagement_api.router)
+    app.include_router(engagement_api.shop_router)
+    app.include_router(lingua_api.router)  # store languages, glossary, translation
+    lingua_api.install(app.state, ctx)  # chat translation for the real-time hub
+    app.include_router(captions_api.router)  # caption worker -> bus (HMAC-signed, internal)
+    # video: stream endpoints, nginx-rtmp callbacks, HLS files under /media
+    app.include_router(media_api.router)
+    app.include_router(media_api.callback_router)
+    app.include_router(media_api.files_router)
+    # server-rendered pages (shopper page, console, admin, widget) and their assets
+    install_pages(app)
     return app

@@ -1,0 +1,1 @@
+"""Live captions: audio tap, speech gate, streaming ASR, caption events and WebVTT."""

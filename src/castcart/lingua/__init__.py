@@ -1,0 +1,1 @@
+"""Multilingual: language detection, translation engines, store glossary, translation cache."""

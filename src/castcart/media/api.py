@@ -1,0 +1,203 @@
+"""Video over HTTP: the host's stream endpoints, nginx-rtmp's publish callbacks, and the
+HLS files themselves (``/media/shows/{show_id}/...``)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Request, Response, status
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+
+from castcart.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from castcart.media import playlists, service
+from castcart.media.state import StreamState
+from castcart.shows import service as shows
+from castcart.web.deps import Ctx, Staff
+from castcart.web.errors import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api/v1/shows", tags=["video"], responses=ERROR_RESPONSES)
+callback_router = APIRouter(prefix="/api/v1/media/rtmp", tags=["video"], responses=ERROR_RESPONSES)
+files_router = APIRouter(tags=["video"])
+
+ShowId = Annotated[str, Path(max_length=32)]
+
+
+class StreamOut(BaseModel):
+    """What a host pastes into OBS (``ingest_url`` as Server, ``stream_key`` as Stream Key),
+    the state of the ingest, and where viewers watch (null until a stream has started)."""
+
+    ingest_url: str | None
+    stream_key: str
+    state: StreamState
+    hls_url: str | None
+
+
+def _out(info: service.StreamInfo) -> StreamOut:
+    return StreamOut(
+        ingest_url=info.ingest_url,
+        stream_key=info.stream_key,
+        state=info.state,
+        hls_url=info.hls_url,
+    )
+
+
+def _poke(request: Request) -> None:
+    supervisor = getattr(request.app.state, "media_supervisor", None)
+    if supervisor is not None:
+        supervisor.poke()
+
+
+@router.get("/{show_id}/stream", response_model=StreamOut)
+def get_stream(ctx: Ctx, staff: Staff, show_id: ShowId) -> StreamOut:
+    staff.require("shows.read")
+    with ctx.db.read() as session:
+        show = shows.get_show(session, staff.store_id, show_id)
+        return _out(service.stream_info(session, ctx.settings, show))
+
+
+@router.post("/{show_id}/stream/open", response_model=StreamOut)
+def open_stream(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> StreamOut:
+    """Get the ingest ready for the encoder (embedded ingest: start this show's RTMP
+    listener). Idempotent. Shows due within ``media_open_ahead_minutes`` open by themselves."""
+    staff.require("shows.run")
+    with ctx.db.write() as session:
+        show = shows.get_show(session, staff.store_id, show_id)
+        service.open_ingest(session, ctx.settings, show)
+        info = service.stream_info(session, ctx.settings, show)
+    _poke(request)
+    return _out(info)
+
+
+@router.post("/{show_id}/stream/close", response_model=StreamOut)
+def close_stream(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> StreamOut:
+    """Stop listening for this show's encoder (refused while it publishes)."""
+    staff.require("shows.run")
+    with ctx.db.write() as session:
+        show = shows.get_show(session, staff.store_id, show_id)
+        service.close_ingest(session, show)
+        info = service.stream_info(session, ctx.settings, show)
+    _poke(request)
+    return _out(info)
+
+
+@router.post("/{show_id}/stream/rotate-key", response_model=StreamOut)
+def rotate_stream_key(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> StreamOut:
+    """A new stream key (a leaked one stops working); refused while an encoder publishes."""
+    staff.require("shows.write")
+    with ctx.db.write() as session:
+        show = shows.get_show(session, staff.store_id, show_id)
+        service.rotate_key(session, show)
+        info = service.stream_info(session, ctx.settings, show)
+    _poke(request)
+    return _out(info)
+
+
+# -- nginx-rtmp callbacks ------------------------------------------------------------------
+
+Secret = Annotated[str, Query(max_length=200, description="media_callback_secret")]
+FormText = Annotated[str, Form(max_length=256)]
+
+
+def _check_secret(ctx: Ctx, secret: str) -> None:
+    if not secrets.compare_digest(secret.encode(), ctx.settings.media_callback_secret.encode()):
+        raise PermissionDeniedError("wrong callback secret", code="bad_callback_secret")
+
+
+@callback_router.post(
+    "/on_publish",
+    status_code=status.HTTP_302_FOUND,
+    responses={302: {"description": "accepted; Location renames the stream to the show id"}},
+)
+def on_publish(
+    ctx: Ctx,
+    secret: Secret,
+    name: FormText,
+    app: FormText = "",
+    addr: FormText = "",
+) -> Response:
+    """nginx-rtmp ``on_publish``: ``name`` is the stream key. 302 accepts and renames the
+    stream to the show id (``Location``), so paths and the play URL never carry the key;
+    403 refuses an unknown key, an ended show, or a second encoder."""
+    _check_secret(ctx, secret)
+    with ctx.unit_of_work() as (session, outbox):
+        show = shows.show_by_stream_key(session, name)
+        if show is None:
+            raise PermissionDeniedError("unknown stream key", code="unknown_stream_key")
+        try:
+            service.publish_started(
+                session, ctx.settings, show, source="nginx", remote_addr=addr, outbox=outbox
+            )
+        except DomainError as exc:  # ended show, second encoder: nginx wants a 4xx
+            raise PermissionDeniedError(exc.message, code=exc.code) from exc
+        show_id = show.id
+    return Response(status_code=status.HTTP_302_FOUND, headers={"Location": show_id})
+
+
+@callback_router.post("/on_publish_done", status_code=status.HTTP_204_NO_CONTENT)
+def on_publish_done(
+    ctx: Ctx,
+    secret: Secret,
+    name: FormText,
+    app: FormText = "",
+    addr: FormText = "",
+) -> Response:
+    """nginx-rtmp ``on_publish_done``: the encoder left (``name``: the key it published
+    with, or the show id after the rename). A live show becomes interrupted."""
+    _check_secret(ctx, secret)
+    with ctx.unit_of_work() as (session, outbox):
+        show = shows.show_by_stream_key(session, name)
+        show_id = show.id if show is not None else name
+        if (
+            not service.publish_stopped(
+                session, ctx.settings, show_id, reason="disconnected", outbox=outbox
+            )
+            and show is None
+        ):
+            raise NotFoundError("no such stream", code="unknown_stream")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@callback_router.post("/on_update", status_code=status.HTTP_204_NO_CONTENT)
+def on_update(
+    ctx: Ctx,
+    secret: Secret,
+    name: FormText,
+    app: FormText = "",
+    addr: FormText = "",
+) -> Response:
+    """nginx-rtmp ``on_update`` (every ``notify_update_timeout`` while publishing): 204 keeps
+    the encoder; 403 makes nginx drop it (the show ended: the host's "end" cuts it off)."""
+    _check_secret(ctx, secret)
+    with ctx.db.write() as session:
+        show = shows.show_by_stream_key(session, name)
+        alive = service.heartbeat(session, show.id if show is not None else name)
+    if not alive:
+        raise PermissionDeniedError("no live stream for this name", code="stream_not_live")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# -- HLS files -----------------------------------------------------------------------------
+
+
+@files_router.head("/media/shows/{show_id}/{path:path}", include_in_schema=False)
+@files_router.get(
+    "/media/shows/{show_id}/{path:path}",
+    response_class=FileResponse,
+    responses={404: {"description": "no such file"}},
+)
+def media_file(ctx: Ctx, show_id: ShowId, path: str) -> FileResponse:
+    """A show's HLS: ``master.m3u8``, ``720p/index.m3u8``, ``480p/index.m3u8``, segments,
+    captions. Public (the show is); the replay stays after the end."""
+    found = playlists.resolve_media_file(ctx.settings.effective_media_dir, show_id, path)
+    if found is None:
+        raise NotFoundError("no such media file", code="media_not_found")
+    return FileResponse(
+        found,
+        media_type=playlists.content_type(found),
+        headers={
+            "Cache-Control": playlists.cache_control(found),
+            "Access-Control-Allow-Origin": "*",
+        },
+    )

@@ -1,0 +1,24 @@
+// Staff pages: logout, and error display shared by the console and the admin.
+
+import { api } from "./api.js";
+import { $ } from "./ui.js";
+
+export function wireLogout() {
+  const button = $("#cc-logout");
+  if (!button) return;
+  button.addEventListener("click", async () => {
+    try {
+      await api("POST", "/api/v1/auth/logout");
+    } finally {
+      location.assign("/console/login");
+    }
+  });
+}
+
+/** Show an error in a role=alert box (and hide it again after a while). */
+export function reportError(box, err) {
+  box.textContent = err && err.message ? err.message : String(err);
+  box.hidden = false;
+  clearTimeout(box._timer);
+  box._timer = setTimeout(() => (box.hidden = true), 8000);
+}

@@ -1,0 +1,561 @@
+// Shopper page: video, chat, likes, viewers, product cards (pin, live prices, flash-sale
+// countdown), engagement widgets, captions, cart and sandbox checkout.
+
+import { api, ApiError } from "./lib/api.js";
+import { ChatLog, chatErrorText } from "./lib/chat.js";
+import { Engagement } from "./lib/engagement.js";
+import { LiveChannel } from "./lib/live.js";
+import { play } from "./lib/player.js";
+import { $, $$, boot, countdown, h, lang, money, number, pickTranslation, show, t } from "./lib/ui.js";
+
+const store = boot.store;
+let showData = boot.show;
+const showId = showData.show.id;
+const shopBase = `/api/v1/shop/${encodeURIComponent(store.slug)}`;
+const tokenKey = `castcart:${store.slug}:shopper`;
+let shopper = null; // {token, shopper: {id, ...}}
+let hlsUrl = boot.hls_url;
+let stopVideo = null;
+let cartAttached = false;
+
+// ---- guest shopper (token kept in localStorage; memory only where storage is blocked) ----
+const memory = {};
+const storage = {
+  get(key) {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return memory[key] ?? null;
+    }
+  },
+  set(key, value) {
+    try {
+      localStorage.setItem(key, value);
+    } catch {
+      memory[key] = value;
+    }
+  },
+};
+
+let pendingShopper = null;
+/** The guest shopper of this browser; concurrent callers share one creation. */
+function ensureShopper(refresh = false) {
+  if (shopper && !refresh) return Promise.resolve(shopper);
+  if (!pendingShopper) pendingShopper = loadShopper(refresh).finally(() => (pendingShopper = null));
+  return pendingShopper;
+}
+
+async function loadShopper(refresh) {
+  const saved = JSON.parse(storage.get(tokenKey) || "null");
+  if (saved && saved.token && !refresh) {
+    try {
+      saved.shopper = await api("GET", `${shopBase}/me`, { token: saved.token });
+      shopper = saved;
+      return shopper;
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    }
+  }
+  const created = await api("POST", `${shopBase}/sessions`, {
+    body: { locale: lang, country: boot.country || null },
+  });
+  shopper = { token: created.token, shopper: created.shopper };
+  storage.set(tokenKey, JSON.stringify({ token: created.token }));
+  return shopper;
+}
+
+async function shopApi(method, path, opts = {}) {
+  const s = await ensureShopper();
+  try {
+    return await api(method, `${shopBase}${path}`, { ...opts, token: s.token });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      const fresh = await ensureShopper(true);
+      return api(method, `${shopBase}${path}`, { ...opts, token: fresh.token });
+    }
+    throw err;
+  }
+}
+
+// ---- video ----
+const video = $("#cc-video");
+const soon = $("#cc-soon");
+
+async function startVideo() {
+  if (!hlsUrl || stopVideo) return;
+  // One player at a time, even while hls.js is still loading.
+  let stopped = false;
+  let stopPlayer = null;
+  const stopThis = () => {
+    stopped = true;
+    stopPlayer?.();
+  };
+  stopVideo = stopThis;
+  show(video, true);
+  show(soon, false);
+  stopPlayer = await play(video, hlsUrl, {
+    onFatal: () => {
+      // The stream is not there (yet, or any more): show "starting soon" and try again.
+      if (stopVideo === stopThis) stopVideo = null;
+      if (stopped) return;
+      show(video, false);
+      show(soon, true);
+      setTimeout(startVideo, 5000);
+    },
+  });
+  if (stopped) stopPlayer();
+}
+
+let refreshTimer = null;
+async function reloadShow() {
+  const q = boot.country ? `?country=${encodeURIComponent(boot.country)}` : "";
+  showData = await api("GET", `${shopBase}/shows/${encodeURIComponent(showId)}${q}`);
+  const url = showData.hls_url ?? showData.show.hls_url ?? null;
+  if (url && url !== hlsUrl) {
+    stopVideo?.();
+    stopVideo = null;
+    hlsUrl = url;
+  }
+  renderCards();
+  setStatus(showData.show.status);
+  startVideo();
+}
+
+/** While the show is live but has no stream yet, look for its HLS URL now and then. */
+function watchForStream() {
+  clearInterval(refreshTimer);
+  if (!hlsUrl && showData.show.status === "live") {
+    refreshTimer = setInterval(() => {
+      if (hlsUrl) clearInterval(refreshTimer);
+      else reloadShow().catch(() => {});
+    }, 15000);
+  }
+}
+
+// ---- product cards ----
+const cardsList = $("#cc-products");
+const sales = new Map(); // variant id → flash sale
+for (const sale of showData.flash_sales || []) sales.set(sale.variant_id, sale);
+const livePrices = new Map((showData.live_prices || []).map((p) => [p.variant_id, p.price_amount]));
+
+function cardFor(product) {
+  const variant = product.variants[0];
+  const copy = pickTranslation(product.translations, store.default_locale);
+  const image = product.images && product.images[0];
+  const available = variant.available ?? 0;
+  return h(
+    "li",
+    { class: "card", id: `card-${product.id}`, dataset: { productId: product.id, variantId: variant.id } },
+    image ? h("img", { class: "card-img", src: image.url, alt: image.alt || copy.title, loading: "lazy", width: 96, height: 96 }) : null,
+    h(
+      "div",
+      { class: "card-body" },
+      h("p", { class: "pin-badge", hidden: true }, t("shop.pinned")),
+      h("h3", { class: "card-title", id: `title-${product.id}`, dir: "auto" }, copy.title),
+      h("p", { class: "price" }, h("span", { class: "price-now" }, money(variant.price_amount, store.currency))),
+      h("p", { class: "sale", hidden: true }, h("span", { class: "sale-label" }, t("shop.flash_sale")), " ", h("span", { class: "sale-price" }), " ", h("span", { class: "countdown", role: "timer" })),
+      h("button", { class: "add primary", type: "button", "aria-describedby": `title-${product.id}`, dataset: { variantId: variant.id }, disabled: available <= 0 }, available > 0 ? t("shop.add_to_cart") : t("shop.sold_out")),
+    ),
+  );
+}
+
+function renderCards() {
+  const wanted = [...showData.showcase].sort((a, b) => a.position - b.position).map((i) => i.product_id);
+  const current = $$(".card", cardsList).map((c) => c.dataset.productId);
+  // Rebuild only when the set of products changed (the pinned card is moved first, and a
+  // rebuild would take the keyboard focus away).
+  if ([...wanted].sort().join() !== [...current].sort().join()) {
+    const byId = new Map(showData.products.map((p) => [p.id, p]));
+    cardsList.replaceChildren(...wanted.filter((id) => byId.has(id)).map((id) => cardFor(byId.get(id))));
+  }
+  livePrices.clear();
+  for (const p of showData.live_prices || []) livePrices.set(p.variant_id, p.price_amount);
+  for (const s of showData.flash_sales || []) sales.set(s.variant_id, s);
+  refreshPrices();
+  setPinned(showData.show.pinned_product_id);
+}
+
+function refreshPrices() {
+  const byVariant = new Map(showData.products.flatMap((p) => p.variants.map((v) => [v.id, v])));
+  for (const card of $$(".card", cardsList)) {
+    const variant = byVariant.get(card.dataset.variantId);
+    if (!variant) continue;
+    const now = livePrices.get(variant.id) ?? variant.price_amount;
+    const price = $(".price", card);
+    price.replaceChildren(h("span", { class: "price-now" }, money(now, store.currency)));
+    if (now !== variant.price_amount) price.append(" ", h("s", { class: "price-was" }, money(variant.price_amount, store.currency)));
+    const sale = sales.get(variant.id);
+    const saleEl = $(".sale", card);
+    if (sale) {
+      $(".sale-price", saleEl).textContent = money(sale.price_amount, store.currency);
+      const timer = $(".countdown", saleEl);
+      timer.dataset.startsAt = sale.starts_at;
+      timer.dataset.endsAt = sale.ends_at;
+    }
+    show(saleEl, Boolean(sale));
+  }
+  tick();
+}
+
+function setPinned(productId) {
+  for (const card of $$(".card", cardsList)) {
+    const pinned = card.dataset.productId === productId;
+    card.classList.toggle("is-pinned", pinned);
+    if (pinned) card.setAttribute("aria-current", "true");
+    else card.removeAttribute("aria-current");
+    show($(".pin-badge", card), pinned);
+  }
+  const card = productId && document.getElementById(`card-${productId}`);
+  if (card) cardsList.prepend(card); // the pinned product first, where a phone shows it
+}
+
+/** Flash-sale countdowns, once a second. */
+function tick() {
+  const now = Date.now();
+  for (const timer of $$(".countdown[data-ends-at]", cardsList)) {
+    const starts = Date.parse(timer.dataset.startsAt);
+    const ends = Date.parse(timer.dataset.endsAt);
+    const saleEl = timer.closest(".sale");
+    if (now < starts) timer.textContent = t("shop.sale_starts_in", { time: countdown(starts - now) });
+    else if (now < ends) timer.textContent = t("shop.sale_ends_in", { time: countdown(ends - now) });
+    else {
+      timer.textContent = t("shop.sale_over");
+      saleEl.classList.add("is-over");
+    }
+  }
+}
+setInterval(tick, 1000);
+
+// ---- cart & checkout ----
+const cartLines = $("#cc-cart-lines");
+const quoteForm = $("#cc-quote-form");
+const quoteBox = $("#cc-quote");
+const orderStatus = $("#cc-order-status");
+let idempotencyKey = null;
+let currentOrder = null;
+let currentPayment = null;
+
+function renderCart(cart) {
+  const lines = cart.lines || [];
+  $("#cc-cart-count").textContent = number(lines.reduce((n, l) => n + l.quantity, 0));
+  cartLines.replaceChildren(
+    ...lines.map((line) => {
+      const remove = h("button", { type: "button", class: "small link", "aria-label": t("shop.remove_item", { title: line.title }) }, t("shop.remove"));
+      remove.addEventListener("click", () => setQuantity(line.variant_id, 0));
+      return h(
+        "li",
+        { class: "cart-line" },
+        h("span", { class: "cart-title" }, line.title),
+        h("span", { class: "cart-qty" }, `× ${number(line.quantity)}`),
+        h("span", { class: "cart-price" }, money(line.line_total_amount, cart.currency)),
+        remove,
+      );
+    }),
+  );
+  if (lines.length) cartLines.append(h("li", { class: "cart-subtotal" }, h("span", {}, t("shop.subtotal")), h("span", {}, money(cart.subtotal_amount, cart.currency))));
+  show($("#cc-cart-empty"), !lines.length);
+  show(quoteForm, lines.length > 0);
+  show(quoteBox, false);
+}
+
+async function addToCart(button) {
+  button.disabled = true;
+  orderStatus.textContent = "";
+  try {
+    if (!cartAttached) {
+      await shopApi("PATCH", "/cart", { body: { show_id: showId } }); // live prices apply
+      cartAttached = true;
+    }
+    const cart = await shopApi("POST", "/cart/lines", { body: { variant_id: button.dataset.variantId, quantity: 1 } });
+    renderCart(cart);
+    orderStatus.textContent = t("shop.added");
+  } catch (err) {
+    orderStatus.textContent = err.message;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function setQuantity(variantId, quantity) {
+  renderCart(await shopApi("PUT", `/cart/lines/${encodeURIComponent(variantId)}`, { body: { quantity } }));
+}
+
+cardsList.addEventListener("click", (event) => {
+  const button = event.target.closest("button.add");
+  if (button) addToCart(button);
+});
+
+function quoteRow(label, amount, currency, cls) {
+  return h("tr", { class: cls || null }, h("th", { scope: "row" }, label), h("td", {}, money(amount, currency)));
+}
+
+function deliveryText(q) {
+  const promise = q.delivery_promise;
+  if (!promise) return "";
+  const fmt = (d) => new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(d)); // calendar dates
+  const early = promise.earliest_date;
+  const late = promise.latest_date;
+  if (early && late) return t("shop.delivery_between", { from: fmt(early), to: fmt(late) });
+  if (promise.business_days_min !== undefined)
+    return t("shop.delivery_days", { min: number(promise.business_days_min), max: number(promise.business_days_max) });
+  return "";
+}
+
+function renderQuote(q) {
+  const cur = q.currency;
+  $("#cc-quote-lines").replaceChildren(
+    ...q.lines.map((l) => h("tr", {}, h("th", { scope: "row", dir: "auto" }, `${l.title} × ${number(l.quantity)}`), h("td", {}, money(l.line_total_amount, cur)))),
+  );
+  const totals = [quoteRow(t("shop.subtotal"), q.subtotal_amount, cur)];
+  if (q.discount_amount) totals.push(quoteRow(t("shop.discount"), -q.discount_amount, cur));
+  if (q.shipping_amount !== undefined && q.shipping_amount !== null) totals.push(quoteRow(t("shop.shipping"), q.shipping_amount, cur));
+  const taxLabel = (line) => {
+    let label = `${line.name} (${number(Number(line.rate_percent))} %)`;
+    if (line.collected_at === "import") label += ` · ${t("shop.at_import")}`;
+    else if (q.prices_include_tax) label = t("shop.included", { tax: label });
+    return label;
+  };
+  for (const line of q.tax_lines || []) totals.push(quoteRow(taxLabel(line), line.amount, cur));
+  for (const line of q.duty_lines || []) totals.push(quoteRow(taxLabel(line), line.amount, cur));
+  const total = q.total_amount ?? q.due_at_checkout_amount;
+  totals.push(quoteRow(t("shop.total"), total, cur, "grand-total"));
+  if (q.due_at_import_amount) {
+    totals.push(quoteRow(t("shop.total_now"), q.due_at_checkout_amount, cur));
+    totals.push(quoteRow(t("shop.due_at_import"), q.due_at_import_amount, cur));
+  }
+  $("#cc-quote-totals").replaceChildren(...totals);
+  const delivery = deliveryText(q);
+  $("#cc-quote-delivery").textContent = delivery;
+  show($("#cc-quote-delivery"), Boolean(delivery));
+  $("#cc-quote-notes").replaceChildren(...(q.notes || []).map((n) => h("li", {}, n)));
+  const methods = $("#cc-pay-methods");
+  methods.replaceChildren(methods.querySelector("legend"));
+  (q.payment_methods || []).forEach((m, i) => {
+    const id = `cc-pm-${m.id}`;
+    methods.append(h("div", { class: "choice" }, h("input", { type: "radio", name: "payment_method", id, value: m.id, checked: i === 0 }), h("label", { for: id }, m.name)));
+  });
+  show(quoteBox, true);
+}
+
+quoteForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  orderStatus.textContent = t("shop.quoting");
+  try {
+    const q = await shopApi("POST", "/cart/quote", { body: { country: $("#cc-country").value, locale: lang } });
+    renderQuote(q);
+    idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+    orderStatus.textContent = "";
+    $("#cc-place-order").focus();
+  } catch (err) {
+    orderStatus.textContent = err.message;
+  }
+});
+
+$("#cc-place-order").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  button.disabled = true;
+  orderStatus.textContent = t("shop.placing_order");
+  try {
+    // The same key on a retry returns the same order, never a second one.
+    currentOrder = await shopApi("POST", "/checkout", { body: {}, headers: { "Idempotency-Key": idempotencyKey } });
+    currentPayment = await shopApi("POST", `/orders/${encodeURIComponent(currentOrder.id)}/payments?gateway=sandbox`);
+    show(quoteBox, false);
+    show(quoteForm, false);
+    $("#cc-sandbox-amount").textContent = money(currentPayment.amount, currentPayment.currency);
+    show($("#cc-sandbox"), true);
+    orderStatus.textContent = t("shop.order_created", { number: currentOrder.number });
+    $("#cc-sandbox-pay").focus();
+  } catch (err) {
+    orderStatus.textContent = err.message;
+  } finally {
+    button.disabled = false;
+  }
+});
+
+async function completeSandbox(outcome) {
+  $$("#cc-sandbox button").forEach((b) => (b.disabled = true));
+  try {
+    await api("POST", `/api/v1/sandbox/payments/${encodeURIComponent(currentPayment.reference)}`, { body: { outcome } });
+    for (let i = 0; i < 20; i++) {
+      const order = await shopApi("GET", `/orders/${encodeURIComponent(currentOrder.id)}`);
+      if (order.status === "paid") {
+        orderStatus.textContent = t("shop.order_paid", { number: order.number });
+        show($("#cc-sandbox"), false);
+        renderCart(await shopApi("GET", "/cart"));
+        return;
+      }
+      if (outcome === "failed") break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    orderStatus.textContent = outcome === "failed" ? t("shop.payment_failed") : t("shop.payment_pending");
+  } catch (err) {
+    orderStatus.textContent = err.message;
+  } finally {
+    $$("#cc-sandbox button").forEach((b) => (b.disabled = false));
+  }
+}
+$("#cc-sandbox-pay").addEventListener("click", () => completeSandbox("succeeded"));
+$("#cc-sandbox-fail").addEventListener("click", () => completeSandbox("failed"));
+
+// ---- live channel ----
+const chat = new ChatLog($("#cc-chat"));
+const engagement = new Engagement(
+  $("#cc-engagement"),
+  {
+    vote: (pollId, option) => shopApi("POST", `/shows/${showId}/polls/${encodeURIComponent(pollId)}/votes`, { body: { option_index: option.index } }),
+    enter: async (gid) => {
+      const entry = await shopApi("POST", `/shows/${showId}/giveaways/${encodeURIComponent(gid)}/entries`);
+      myTickets.add(entry.ticket);
+    },
+    answer: (qid, option) => shopApi("POST", `/shows/${showId}/quizzes/${encodeURIComponent(qid)}/answers`, { body: { option_index: option.index } }),
+  },
+  "shopper",
+);
+const myTickets = new Set(); // giveaway tickets of this shopper, to recognise a win
+const caption = $("#cc-caption");
+let captionTimer = null;
+
+function setStatus(status) {
+  show($("#cc-live-badge"), status === "live");
+  if (status === "ended") $("#cc-conn").textContent = t("shop.show_ended");
+  else if (status === "interrupted") $("#cc-conn").textContent = t("shop.interrupted");
+  else if ($("#cc-conn").textContent === t("shop.interrupted")) $("#cc-conn").textContent = "";
+  watchForStream();
+}
+
+const live = new LiveChannel({
+  path: `${shopBase}/shows/${encodeURIComponent(showId)}/live`,
+  params: { lang, country: boot.country || "" },
+  token: async () => (await ensureShopper()).token,
+  onClose: (code) => {
+    if (code === 4401) shopper = null; // expired or revoked: check it (or start afresh)
+    if (code === 4403) {
+      $("#cc-conn").textContent = t("chat_error.banned");
+      $("#cc-chat-form").querySelectorAll("input, button").forEach((el) => (el.disabled = true));
+    }
+  },
+  onState: (state) => {
+    const conn = $("#cc-conn");
+    if (state === "retrying") conn.textContent = t("shop.reconnecting");
+    else if (state === "open" && showData.show.status !== "ended") conn.textContent = "";
+  },
+  handlers: {
+    hello: (f) => {
+      $("#cc-viewers").textContent = number(f.viewers);
+      $("#cc-likes").textContent = number(f.likes);
+      showData.show.pinned_product_id = f.pinned_product_id;
+      setPinned(f.pinned_product_id);
+      if (f.show && f.show.status !== showData.show.status) {
+        showData.show.status = f.show.status;
+        setStatus(f.show.status);
+      }
+    },
+    "chat.message": (f) => chat.add(f),
+    "chat.batch": (f) => (f.messages || []).forEach((m) => chat.add(m)),
+    "chat.translated": (f) => chat.translate(f.message_id, f.translations),
+    "chat.deleted": (f) => chat.remove(f.message_id),
+    likes: (f) => ($("#cc-likes").textContent = number(f.total)),
+    viewers: (f) => ($("#cc-viewers").textContent = number(f.count)),
+    pin: (f) => {
+      showData.show.pinned_product_id = f.product_id;
+      if (f.product_id && !document.getElementById(`card-${f.product_id}`)) reloadShow().catch(() => {});
+      else setPinned(f.product_id);
+    },
+    "show.state": (f) => {
+      showData.show.status = f.status;
+      setStatus(f.status);
+      if (f.status === "live" && !hlsUrl) reloadShow().catch(() => {});
+    },
+    stream: (f) => {
+      // The encoder (re)connected: (re)load the playlist so the player joins the live edge.
+      if (!f.hls_url) return;
+      stopVideo?.();
+      stopVideo = null;
+      hlsUrl = f.hls_url;
+      startVideo();
+    },
+    flash_sale: (f) => {
+      sales.set(f.variant_id, { ...f, id: f.flash_sale_id });
+      if (!$$(".card", cardsList).some((c) => c.dataset.variantId === f.variant_id)) reloadShow().catch(() => {});
+      else refreshPrices();
+    },
+    live_prices: (f) => {
+      livePrices.clear();
+      for (const p of f.prices || []) livePrices.set(p.variant_id, p.price_amount);
+      refreshPrices();
+    },
+    slow_mode: (f) => chat.system(f.seconds ? t("shop.slow_mode_on", { seconds: number(f.seconds) }) : t("shop.slow_mode_off")),
+    caption: (f) => {
+      const text = f.lang === lang ? f.text : (f.translations && f.translations[lang]) || f.text;
+      caption.textContent = text;
+      caption.setAttribute("lang", f.lang === lang || (f.translations && f.translations[lang]) ? lang : f.lang || "");
+      show(caption, Boolean(text));
+      clearTimeout(captionTimer);
+      captionTimer = setTimeout(() => show(caption, false), 7000);
+    },
+    muted: (f) => {
+      const until = f.until ? new Intl.DateTimeFormat(lang, { timeStyle: "short" }).format(new Date(f.until)) : null;
+      chat.system(until ? t("shop.muted_until", { time: until }) : t("shop.unmuted"));
+    },
+    error: (f) => {
+      const box = $("#cc-chat-error");
+      box.textContent = chatErrorText(f);
+      show(box, true);
+      setTimeout(() => show(box, false), 5000);
+    },
+    resync: () => reloadShow().catch(() => {}),
+    ...engagement.handlers(() => myTickets),
+  },
+});
+
+$("#cc-chat-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = $("#cc-chat-input");
+  const text = input.value.trim();
+  if (!text) return;
+  if (live.send({ type: "chat.send", text })) input.value = "";
+  else {
+    $("#cc-chat-error").textContent = t("shop.reconnecting");
+    show($("#cc-chat-error"), true);
+  }
+});
+
+$("#cc-like").addEventListener("click", () => {
+  live.send({ type: "like" });
+  const likes = $("#cc-like");
+  likes.classList.remove("pop");
+  void likes.offsetWidth;
+  likes.classList.add("pop");
+});
+
+// ---- engagement state on page load (what is open now) ----
+async function loadEngagement() {
+  try {
+    engagement.restore(await shopApi("GET", `/shows/${encodeURIComponent(showId)}/engagement`), myTickets);
+  } catch {
+    /* no engagement yet on this server */
+  }
+}
+
+// ---- embed: tell the widget how tall the page is ----
+if (boot.embed && window.parent !== window) {
+  const report = () => window.parent.postMessage({ type: "castcart:resize", height: document.documentElement.scrollHeight }, "*");
+  new ResizeObserver(report).observe(document.body);
+  report();
+}
+
+// ---- start ----
+renderCards();
+setStatus(showData.show.status);
+startVideo();
+ensureShopper()
+  .then(async () => {
+    live.connect();
+    loadEngagement();
+    const cart = await shopApi("GET", "/cart");
+    cartAttached = cart.show_id === showId;
+    renderCart(cart);
+  })
+  .catch((err) => {
+    $("#cc-conn").textContent = err.message;
+  });

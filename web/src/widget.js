@@ -1,0 +1,70 @@
+// castcart embed: <script src="https://shop.example/widget.js" async></script>
+//                 <castcart-show store="my-store" show="SHOW_ID" lang="es"></castcart-show>
+//
+// The element frames castcart's own shopper page (?embed=1): the shopper's token, chat and
+// checkout stay on castcart's origin under its strict CSP, the host site's scripts and
+// styles cannot reach into the payment flow, and the host needs no CORS or CSP changes
+// beyond allowing the frame. The frame reports its height so it never scrolls inside.
+
+(() => {
+  const script = document.currentScript;
+  const origin = script ? new URL(script.src, location.href).origin : location.origin;
+  const SLUG = /^[a-z0-9][a-z0-9-]{1,63}$/;
+  const ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+  class CastcartShow extends HTMLElement {
+    static get observedAttributes() {
+      return ["store", "show", "lang", "country", "height"];
+    }
+
+    connectedCallback() {
+      this.render();
+      this.onMessage = (event) => {
+        if (!this.frame || event.source !== this.frame.contentWindow || event.origin !== origin) return;
+        const data = event.data || {};
+        if (data.type === "castcart:resize" && Number.isFinite(data.height) && !this.hasAttribute("height")) {
+          this.frame.style.height = `${Math.max(320, Math.min(4000, Math.ceil(data.height)))}px`;
+        }
+      };
+      window.addEventListener("message", this.onMessage);
+    }
+
+    disconnectedCallback() {
+      window.removeEventListener("message", this.onMessage);
+    }
+
+    attributeChangedCallback() {
+      if (this.isConnected) this.render();
+    }
+
+    render() {
+      const store = this.getAttribute("store") || "";
+      const show = this.getAttribute("show") || "";
+      const root = this.shadowRoot || this.attachShadow({ mode: "open" });
+      if (!SLUG.test(store) || !ID.test(show)) {
+        root.replaceChildren(document.createTextNode("castcart: set store and show attributes"));
+        this.frame = null;
+        return;
+      }
+      const url = new URL(`/s/${store}/shows/${show}`, origin);
+      url.searchParams.set("embed", "1");
+      for (const name of ["lang", "country"]) {
+        const value = this.getAttribute(name);
+        if (value) url.searchParams.set(name, value);
+      }
+      if (this.frame && this.frame.src === url.href) return;
+      const frame = document.createElement("iframe");
+      frame.src = url.href;
+      frame.title = this.getAttribute("title") || "Live shopping show";
+      frame.allow = "autoplay; fullscreen; picture-in-picture; clipboard-write";
+      frame.loading = "lazy";
+      frame.referrerPolicy = "strict-origin-when-cross-origin";
+      Object.assign(frame.style, { display: "block", width: "100%", border: "0", height: this.getAttribute("height") || "720px" });
+      this.style.display = this.style.display || "block";
+      root.replaceChildren(frame);
+      this.frame = frame;
+    }
+  }
+
+  if (!customElements.get("castcart-show")) customElements.define("castcart-show", CastcartShow);
+})();
