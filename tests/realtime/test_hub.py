@@ -16,6 +16,7 @@ from castcart.events import (
     ShowStarted,
     StockLow,
 )
+from castcart.events.types import ShowInterrupted, ShowResumed
 from castcart.realtime import (
     Close,
     Connection,
@@ -318,5 +319,26 @@ def test_idle_hub_is_forgotten() -> None:
         hub.leave(hub.join(ALICE))
         await eventually(lambda: registry.get("show") is None)
         assert registry.show("s", "show").epoch != hub.epoch
+
+    run(scenario)
+
+
+def test_a_viewer_joining_during_an_interruption_is_told_so() -> None:
+    async def scenario() -> None:
+        bus = InProcessEventBus()
+        registry = RealtimeHub(bus)
+        hub = registry.show("s", "show", status="live")
+        a = hub.join(ALICE)
+        drain(a)
+        at = ShowStarted(store_id="s", show_id="x").occurred_at
+        bus.publish(ShowInterrupted(store_id="s", show_id="show", at=at, grace_seconds=60))
+        await eventually(lambda: hub.status == "interrupted")
+        late = hub.join(BOB)
+        hello = drain(late)[0]
+        assert hello["type"] == "hello"
+        assert hello["show"]["status"] == "interrupted"
+        bus.publish(ShowResumed(store_id="s", show_id="show", at=at))
+        await eventually(lambda: hub.status == "live")
+        registry.close()
 
     run(scenario)
