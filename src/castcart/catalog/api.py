@@ -43,6 +43,8 @@ def product_out(session: Session, product: Product, *, public: bool = False) -> 
     if public:
         for variant in out.variants:
             variant.stock = []
+        # machine drafts wait for the merchant's approval
+        out.translations = [t for t in out.translations if t.status == "published"]
     else:
         out.restricted_in = restricted_markets(product.attributes)
     return out

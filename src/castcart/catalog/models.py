@@ -46,6 +46,10 @@ class ProductTranslation(Base):
     locale: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
+    # "merchant": written by the store; "machine": a draft from machine translation that
+    # shoppers see only once the merchant approves it ("draft" -> "published")
+    origin: Mapped[str] = mapped_column(String(16), default="merchant", server_default="merchant")
+    status: Mapped[str] = mapped_column(String(16), default="published", server_default="published")
 
 
 class ProductImage(Base):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator
 
@@ -31,6 +31,9 @@ class Translation(BaseModel):
     locale: Locale
     title: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
     description: Annotated[str, StringConstraints(max_length=20000)] = ""
+    # a machine draft keeps its marks when the product is saved back unchanged
+    origin: Literal["merchant", "machine"] = "merchant"
+    status: Literal["published", "draft"] = "published"
 
 
 class Image(BaseModel):

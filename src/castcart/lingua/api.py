@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from castcart.core.errors import UnprocessableError
-from castcart.lingua import service
+from castcart.lingua import catalog_drafts, service
 from castcart.lingua.detect import LanguageDetectorService
 from castcart.lingua.languages import SUPPORTED, normalize_supported
 from castcart.lingua.settings import LinguaSettings
@@ -166,3 +166,48 @@ def translate(ctx: Ctx, staff: Staff, data: TranslateIn) -> TranslateOut:
         source = found.lang
     texts = translator(ctx).translate(data.texts, source, target, glossary)
     return TranslateOut(source=source, target=target, texts=texts)
+
+
+products_router = APIRouter(prefix="/api/v1/products", tags=["lingua"], responses=ERROR_RESPONSES)
+ProductId = Annotated[str, Path(max_length=32)]
+
+
+class MachineTranslationsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    locales: list[LangCode] = Field(min_length=1, max_length=service.MAX_LANGUAGES)
+    source_locale: LangCode | None = None
+
+
+class MachineTranslationsOut(BaseModel):
+    drafted: list[str] = Field(description="locales written as machine drafts (not yet public)")
+    kept: list[str] = Field(description="locales the merchant wrote: never overwritten")
+
+
+@products_router.post("/{product_id}/machine-translations", response_model=MachineTranslationsOut)
+def machine_translations(
+    ctx: Ctx, staff: Staff, product_id: ProductId, data: MachineTranslationsIn
+) -> MachineTranslationsOut:
+    """Draft the product's title and description in other locales by machine translation;
+    shoppers see a draft only after ``.../translations/{locale}/approve``."""
+    staff.require("catalog.write")
+    with ctx.db.read() as session:
+        plan = catalog_drafts.plan_drafts(
+            session, staff.store_id, product_id, data.locales, data.source_locale
+        )
+        glossary = service.load_glossary(session, staff.store_id)
+    drafts = catalog_drafts.translate_plan(plan, translator(ctx), glossary)
+    with ctx.unit_of_work() as (session, _):
+        result = catalog_drafts.save_drafts(session, staff.store_id, product_id, drafts)
+    return MachineTranslationsOut(drafted=result.drafted, kept=sorted({*plan.kept, *result.kept}))
+
+
+@products_router.post(
+    "/{product_id}/translations/{locale}/approve", status_code=status.HTTP_204_NO_CONTENT
+)
+def approve_translation(
+    ctx: Ctx, staff: Staff, product_id: ProductId, locale: Annotated[str, Path(max_length=16)]
+) -> None:
+    staff.require("catalog.write")
+    with ctx.unit_of_work() as (session, _):
+        catalog_drafts.approve_translation(session, staff.store_id, product_id, locale)

@@ -125,6 +125,7 @@ def create_app(
     app.include_router(engagement_api.router)
     app.include_router(engagement_api.shop_router)
     app.include_router(lingua_api.router)  # store languages, glossary, translation
+    app.include_router(lingua_api.products_router)  # machine-translated catalog drafts
     lingua_api.install(app.state, ctx)  # chat translation for the real-time hub
     app.include_router(captions_api.router)  # caption worker -> bus (HMAC-signed, internal)
     # video: stream endpoints, nginx-rtmp callbacks, HLS files under /media
