@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import sys
 import urllib.request
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import uvicorn
 
 from castcart.core.settings import Settings
 from castcart.demo.chatters import run_chatters
+from castcart.demo.narration import narration_wav
 from castcart.demo.seed import DemoStore
 
 log = logging.getLogger(__name__)
@@ -63,9 +65,43 @@ async def feed_test_pattern(base: str, store: DemoStore, settings: Settings) -> 
     from castcart.media.ffmpeg import find_ffmpeg, pattern_stream_command
 
     url = await asyncio.to_thread(open_ingest, base, store)
+    narration = await asyncio.to_thread(narration_wav, settings.data_dir / "demo")
     command = pattern_stream_command(
-        find_ffmpeg(settings.media_ffmpeg), url, duration=None, size="1280x720", rate=25
+        find_ffmpeg(settings.media_ffmpeg),
+        url,
+        duration=None,
+        size="1280x720",
+        rate=25,
+        audio_file=str(narration) if narration else None,
     )
+    captions = (
+        asyncio.create_task(run_captions_worker(base, store)) if narration is not None else None
+    )
+    try:
+        await _publish_forever(command)
+    finally:
+        if captions is not None:
+            captions.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await captions
+
+
+async def run_captions_worker(base: str, store: DemoStore) -> None:
+    """``castcart worker captions`` for the demo show, as its own process (as in production),
+    restarted if it stops; it posts captions back to this server."""
+    await asyncio.sleep(8.0)  # let the first segments land and the show go live
+    command = [
+        sys.executable, "-m", "castcart.cli", "worker", "captions",
+        "--show", store.show_id, "--app-url", base,
+    ]  # fmt: skip
+    await _run_forever(command, "captions worker")
+
+
+async def _publish_forever(command: list[str]) -> None:
+    await _run_forever(command, "test stream")
+
+
+async def _run_forever(command: list[str], what: str) -> None:
     while True:
         process = await asyncio.create_subprocess_exec(
             *command,
@@ -81,7 +117,7 @@ async def feed_test_pattern(base: str, store: DemoStore, settings: Settings) -> 
                 with contextlib.suppress(ProcessLookupError, TimeoutError):
                     await asyncio.wait_for(process.wait(), timeout=5)
             raise
-        log.info("demo test stream exited with %s; restarting", code)
+        log.info("demo %s exited with %s; restarting", what, code)
         await asyncio.sleep(2.0)
 
 

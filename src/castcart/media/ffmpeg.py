@@ -209,8 +209,10 @@ def pattern_stream_command(
     size: str = "1280x720",
     rate: int = 25,
     tone_hz: int = 440,
+    audio_file: str | None = None,
 ) -> list[str]:
-    """A test pattern and a tone, read in real time (``-re``) and pushed like an encoder."""
+    """A test pattern and a tone (or ``audio_file`` on a loop, e.g. a narration), read in
+    real time (``-re``) and pushed like an encoder."""
     args = [
         ffmpeg,
         "-hide_banner",
@@ -222,12 +224,11 @@ def pattern_stream_command(
         "lavfi",
         "-i",
         f"testsrc2=size={size}:rate={rate}",
-        "-re",
-        "-f",
-        "lavfi",
-        "-i",
-        f"sine=frequency={tone_hz}:sample_rate=48000",
     ]
+    if audio_file is not None:
+        args += ["-re", "-stream_loop", "-1", "-i", audio_file]
+    else:
+        args += ["-re", "-f", "lavfi", "-i", f"sine=frequency={tone_hz}:sample_rate=48000"]
     if duration is not None and duration > 0:
         args += ["-t", f"{duration:g}"]
     args += [
