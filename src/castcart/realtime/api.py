@@ -24,8 +24,6 @@ from starlette.websockets import WebSocketState
 
 from castcart.accounts.models import Shopper, StaffUser
 from castcart.accounts.service import get_store_by_slug, shopper_principal, staff_principal
-from castcart.compliance import ComplianceInputError, check_text
-from castcart.compliance.rules import resolve_language, resolve_market
 from castcart.core.errors import AuthenticationError, DomainError, NotFoundError
 from castcart.moderation import api as moderation_api
 from castcart.moderation import service as moderation
@@ -33,7 +31,6 @@ from castcart.moderation.filters import WordFilterSet
 from castcart.realtime.hub import (
     Close,
     Connection,
-    HostChecker,
     ModerationCommand,
     ModerationRefused,
     RealtimeHub,
@@ -85,21 +82,6 @@ class _Admission:
     lang: str
     currency: str
     muted_until: float | None
-
-
-def host_speech_checker(market: str, lang: str) -> HostChecker | None:
-    """Host chat checked against the store's home-market rules in the store's language
-    (per-viewer markets and detected languages come with the multilingual work)."""
-    try:
-        resolve_market(market)
-        language = resolve_language(lang)
-    except ComplianceInputError:
-        return None
-
-    def check(text: str) -> list[dict[str, Any]]:
-        return [f.as_dict() for f in check_text(text, market, language)]
-
-    return check
 
 
 class DatabaseModeration:
