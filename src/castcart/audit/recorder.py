@@ -9,13 +9,13 @@ must never wait for a database write.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from castcart.core.db import Database
+from castcart.core.worker import BatchWorker
 from castcart.events import DomainEvent
 from castcart.events.bus import ALL, EventBus
 
@@ -111,80 +111,40 @@ def describe_event(event: DomainEvent) -> AuditItem | None:
     )
 
 
-_STOP = object()
-
-
 class AuditRecorder:
-    """Bus subscriber → background writer. ``close()`` flushes what is queued."""
+    """Bus subscriber → background writer. ``close()`` writes what is queued."""
 
     def __init__(self, db: Database, *, batch_size: int = 200, max_queue: int = 50_000) -> None:
         self.db = db
-        self.batch_size = batch_size
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=max_queue)
-        self._unsubscribe: list[Any] = []
-        self._thread = threading.Thread(target=self._run, name="castcart-audit", daemon=True)
-        self._started = False
+        self._worker: BatchWorker[AuditItem] = BatchWorker(
+            "castcart-audit", self._write, batch_size=batch_size, max_queue=max_queue
+        )
+        self._unsubscribe: list[Callable[[], None]] = []
         self.dropped = 0
         self.written = 0
 
     def attach(self, bus: EventBus) -> None:
         # recorded by the node where the event happened (``event_id`` is unique regardless)
         self._unsubscribe.append(bus.subscribe(ALL, self.on_event, local_only=True))
-        if not self._started:
-            self._started = True
-            self._thread.start()
+        self._worker.start()
 
     def on_event(self, event: DomainEvent) -> None:
         item = describe_event(event)
-        if item is None:
-            return
-        try:
-            self._queue.put_nowait(item)
-        except queue.Full:  # never block a publisher; say loudly what was lost
-            self.dropped += 1
+        if item is not None and not self._worker.offer(item):
+            self.dropped += 1  # never block a publisher; say loudly what was lost
             log.error("audit queue full: %s of show %s not recorded", item.kind, item.show_id)
 
-    def _run(self) -> None:
+    def _write(self, batch: list[AuditItem]) -> None:
         from castcart.audit.service import append_items
 
-        stop = False
-        while not stop:
-            pending = [self._queue.get()]
-            while len(pending) < self.batch_size:
-                try:
-                    pending.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            batch = [item for item in pending if isinstance(item, AuditItem)]
-            if batch:
-                try:
-                    self.written += append_items(self.db, batch)
-                except Exception:  # one bad batch must not stop the log for good
-                    log.exception("could not record %d audit entries", len(batch))
-            for item in pending:
-                if isinstance(item, _FlushMarker):
-                    item.done.set()
-                elif item is _STOP:
-                    stop = True
+        self.written += append_items(self.db, batch)
 
     def flush(self, timeout: float = 10.0) -> None:
         """Wait until what is queued now has been written (tests, shutdown)."""
-        if not self._started:
-            return
-        done = threading.Event()
-        self._queue.put(_FlushMarker(done))
-        done.wait(timeout)
+        self._worker.flush(timeout)
 
     def close(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
-        if self._started:
-            self._queue.put(_STOP)
-            self._thread.join(timeout=10)
-            self._started = False
-
-
-class _FlushMarker:
-    def __init__(self, done: threading.Event) -> None:
-        self.done = done
+        self._worker.close()

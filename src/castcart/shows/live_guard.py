@@ -11,8 +11,6 @@ takes well under a millisecond; the hop through the queue keeps alerts far insid
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +20,7 @@ from castcart.compliance import ComplianceInputError
 from castcart.compliance.rules import resolve_language, resolve_market
 from castcart.core.clock import utcnow
 from castcart.core.db import Database
+from castcart.core.worker import BatchWorker
 from castcart.events import ComplianceAlert, DomainEvent
 from castcart.events.bus import EventBus
 from castcart.shows.models import Show
@@ -31,7 +30,6 @@ from castcart.shows.service import show_markets
 log = logging.getLogger(__name__)
 
 STAFF_ROLES = frozenset({"owner", "host", "moderator"})
-_STOP = object()
 
 
 @dataclass(frozen=True)
@@ -102,10 +100,10 @@ class LiveGuard:
     def __init__(self, db: Database, bus: EventBus, *, max_queue: int = 10_000) -> None:
         self.db = db
         self.bus = bus
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=max_queue)
-        self._thread = threading.Thread(target=self._run, name="castcart-live-guard", daemon=True)
+        self._worker: BatchWorker[SpokenLine] = BatchWorker(
+            "castcart-live-guard", self._check_all, max_queue=max_queue
+        )
         self._unsubscribe: list[Callable[[], None]] = []
-        self._started = False
         self.checked = 0
         self.alerts = 0
 
@@ -113,20 +111,16 @@ class LiveGuard:
         for kind in ("chat.posted", "caption.segment"):
             # one node checks each line: the node where it was said
             self._unsubscribe.append(self.bus.subscribe(kind, self.on_event, local_only=True))
-        if not self._started:
-            self._started = True
-            self._thread.start()
+        self._worker.start()
 
     def on_event(self, event: DomainEvent) -> None:
         line = spoken_line(event)
-        if line is None:
-            return
-        try:
-            self._queue.put_nowait(line)
-        except queue.Full:
+        if line is not None and not self._worker.offer(line):
             log.error(
                 "live guard overloaded: %s %s of show %s not checked",
-                *(line.source, line.ref, line.show_id),
+                line.source,
+                line.ref,
+                line.show_id,
             )
 
     def check(self, line: SpokenLine) -> ComplianceAlert | None:
@@ -168,42 +162,22 @@ class LiveGuard:
             findings=found,
         )
 
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is _STOP:
-                return
-            if isinstance(item, _Flush):
-                item.done.set()
-                continue
-            if not isinstance(item, SpokenLine):
-                continue
+    def _check_all(self, lines: list[SpokenLine]) -> None:
+        for line in lines:
             try:
-                alert = self.check(item)
+                alert = self.check(line)
             except Exception:
-                log.exception("live guard failed on %s %s", item.source, item.ref)
+                log.exception("live guard failed on %s %s", line.source, line.ref)
                 continue
             if alert is not None:
                 self.alerts += 1
                 self.bus.publish(alert)
 
     def flush(self, timeout: float = 10.0) -> None:
-        if not self._started:
-            return
-        done = threading.Event()
-        self._queue.put(_Flush(done))
-        done.wait(timeout)
+        self._worker.flush(timeout)
 
     def close(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
-        if self._started:
-            self._queue.put(_STOP)
-            self._thread.join(timeout=10)
-            self._started = False
-
-
-class _Flush:
-    def __init__(self, done: threading.Event) -> None:
-        self.done = done
+        self._worker.close()
