@@ -51,6 +51,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/compliance_eval.py
 	$(BIN)/python bench/flash_sale.py
+	$(BIN)/python bench/live_guard.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

