@@ -4,16 +4,19 @@ HLS files themselves (``/media/shows/{show_id}/...``)."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from castcart.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from castcart.media import playlists, service
 from castcart.media.state import StreamState
 from castcart.shows import service as shows
+from castcart.shows.models import Show
 from castcart.web.deps import Ctx, Staff
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -57,41 +60,48 @@ def get_stream(ctx: Ctx, staff: Staff, show_id: ShowId) -> StreamOut:
         return _out(service.stream_info(session, ctx.settings, show))
 
 
+def _change_stream(
+    ctx: Ctx,
+    staff: Staff,
+    request: Request,
+    show_id: str,
+    permission: str,
+    change: Callable[[Session, Show], object],
+) -> StreamOut:
+    """Apply one ingest change in a write transaction, then wake the supervisor."""
+    staff.require(permission)
+    with ctx.db.write() as session:
+        show = shows.get_show(session, staff.store_id, show_id)
+        change(session, show)
+        info = service.stream_info(session, ctx.settings, show)
+    _poke(request)
+    return _out(info)
+
+
 @router.post("/{show_id}/stream/open", response_model=StreamOut)
 def open_stream(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> StreamOut:
     """Get the ingest ready for the encoder (embedded ingest: start this show's RTMP
     listener). Idempotent. Shows due within ``media_open_ahead_minutes`` open by themselves."""
-    staff.require("shows.run")
-    with ctx.db.write() as session:
-        show = shows.get_show(session, staff.store_id, show_id)
-        service.open_ingest(session, ctx.settings, show)
-        info = service.stream_info(session, ctx.settings, show)
-    _poke(request)
-    return _out(info)
+    return _change_stream(
+        ctx,
+        staff,
+        request,
+        show_id,
+        "shows.run",
+        lambda session, show: service.open_ingest(session, ctx.settings, show),
+    )
 
 
 @router.post("/{show_id}/stream/close", response_model=StreamOut)
 def close_stream(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> StreamOut:
     """Stop listening for this show's encoder (refused while it publishes)."""
-    staff.require("shows.run")
-    with ctx.db.write() as session:
-        show = shows.get_show(session, staff.store_id, show_id)
-        service.close_ingest(session, show)
-        info = service.stream_info(session, ctx.settings, show)
-    _poke(request)
-    return _out(info)
+    return _change_stream(ctx, staff, request, show_id, "shows.run", service.close_ingest)
 
 
 @router.post("/{show_id}/stream/rotate-key", response_model=StreamOut)
 def rotate_stream_key(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> StreamOut:
     """A new stream key (a leaked one stops working); refused while an encoder publishes."""
-    staff.require("shows.write")
-    with ctx.db.write() as session:
-        show = shows.get_show(session, staff.store_id, show_id)
-        service.rotate_key(session, show)
-        info = service.stream_info(session, ctx.settings, show)
-    _poke(request)
-    return _out(info)
+    return _change_stream(ctx, staff, request, show_id, "shows.write", service.rotate_key)
 
 
 # -- nginx-rtmp callbacks ------------------------------------------------------------------
