@@ -11,6 +11,7 @@ import logging
 import random
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 import websockets
 
@@ -69,19 +70,25 @@ CHATTERS: tuple[Chatter, ...] = (
 )
 
 
-def _guest_token(base_url: str, slug: str, chatter: Chatter) -> str:
-    body = json.dumps(
-        {"locale": chatter.locale, "country": chatter.country, "display_name": chatter.name}
-    ).encode()
-    request = urllib.request.Request(  # noqa: S310 - our own server, http(s) only
-        f"{base_url}/api/v1/shop/{slug}/sessions",
-        data=body,
-        headers={"Content-Type": "application/json"},
-        method="POST",
+def post_json(url: str, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+    """A JSON POST to our own server (the demo drives it through its public API)."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(  # noqa: S310 - our own server over http(s)
+        url, data=json.dumps(body).encode(), headers=headers, method="POST"
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        token = json.loads(response.read())["token"]
-    return str(token)
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        data: dict[str, Any] = json.loads(response.read() or b"{}")
+    return data
+
+
+def _guest_token(base_url: str, slug: str, chatter: Chatter) -> str:
+    session = post_json(
+        f"{base_url}/api/v1/shop/{slug}/sessions",
+        {"locale": chatter.locale, "country": chatter.country, "display_name": chatter.name},
+    )
+    return str(session["token"])
 
 
 async def _chat_loop(

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import sys
-import urllib.request
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +14,7 @@ from typing import Any
 import uvicorn
 
 from castcart.core.settings import Settings
-from castcart.demo.chatters import run_chatters
+from castcart.demo.chatters import post_json, run_chatters
 from castcart.demo.narration import narration_wav
 from castcart.demo.seed import DemoStore
 
@@ -34,26 +32,14 @@ class DemoOptions:
     stream: bool = True
 
 
-def _post_json(url: str, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(  # noqa: S310 - our own server over http(s)
-        url, data=json.dumps(body).encode(), headers=headers, method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
-        data: dict[str, Any] = json.loads(response.read() or b"{}")
-    return data
-
-
 def open_ingest(base: str, store: DemoStore) -> str:
     """Log in as the host and open the show's ingest, like the console's button does; the
     RTMP URL an encoder publishes to (server URL + stream key)."""
-    token = _post_json(
+    token = post_json(
         f"{base}/api/v1/auth/login",
         {"store": store.slug, "email": store.host_email, "password": store.password},
     )["token"]
-    info = _post_json(f"{base}/api/v1/shows/{store.show_id}/stream/open", {}, token)
+    info = post_json(f"{base}/api/v1/shows/{store.show_id}/stream/open", {}, token)
     if not info.get("ingest_url"):
         raise RuntimeError(f"the ingest did not open: {info}")
     return f"{info['ingest_url']}/{info['stream_key']}"
