@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,65 +15,17 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.cluster import cluster_env, serve_nodes
+
 pytestmark = pytest.mark.redis
 
 SAFETY_S = 20.0  # a safety net against hangs, never a timing assertion
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 def nodes(tmp_path: Path, redis_url: str) -> Iterator[list[str]]:
-    env = {
-        **os.environ,
-        "CASTCART_ENVIRONMENT": "test",
-        "CASTCART_DATA_DIR": str(tmp_path),
-        "CASTCART_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
-        "CASTCART_REDIS_URL": redis_url,
-    }
-    cli = [sys.executable, "-m", "castcart.cli"]
-    subprocess.run([*cli, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    procs: list[subprocess.Popen[bytes]] = []
-    urls: list[str] = []
-    try:
-        for n in range(2):
-            port = _free_port()
-            log = (tmp_path / f"node{n}.log").open("wb")
-            procs.append(
-                subprocess.Popen(
-                    [*cli, "serve", "--port", str(port)],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        for proc, url in zip(procs, urls, strict=True):
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{url}/openapi.json", timeout=2)
-                    break
-                except httpx.HTTPError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        logs = [p.read_text()[-2000:] for p in tmp_path.glob("node*.log")]
-                        raise RuntimeError(f"node did not start: {logs}") from None
-                    time.sleep(0.2)
+    with serve_nodes(cluster_env(tmp_path, redis_url), tmp_path) as urls:
         yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def _seed(url: str) -> dict[str, Any]:

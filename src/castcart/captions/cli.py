@@ -75,9 +75,10 @@ def captions(
         )
         publisher: CaptionPublisher
         if lingua.redis_url or settings.redis_url:
-            from castcart.events.redis_bus import RedisEventBus
+            from castcart.events.redis_bus import RedisWorkerPublisher
 
-            publisher = BusPublisher(RedisEventBus(lingua.redis_url or settings.redis_url))
+            # onto the workers' stream: one app node takes each segment as its own
+            publisher = BusPublisher(RedisWorkerPublisher(lingua.redis_url or settings.redis_url))
         else:
             publisher = HttpPublisher(
                 app_url or settings.public_base_url, settings.secret_key, show

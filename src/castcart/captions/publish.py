@@ -3,8 +3,11 @@
 The worker is its own process (ASR must not share the app's CPU budget or event loop), so
 it cannot publish on the app's in-process bus. Two ways out, chosen by configuration:
 
-- ``CASTCART_REDIS_URL`` set: publish on the ``RedisEventBus`` like any app node; every
-  node's hub receives the ``CaptionSegment`` and forwards it to its viewers.
+- ``CASTCART_REDIS_URL`` set: publish onto the workers' Redis stream
+  (``RedisWorkerPublisher``); one app node takes each ``CaptionSegment`` and publishes it as
+  its own, so it is numbered for the viewers of every node, checked by the live guard and
+  written to the audit log exactly once (a plain pub/sub copy reached every node only as a
+  relayed event, which no node numbers, checks or records).
 - otherwise (single-node install): POST the segments to the app's internal endpoint
   ``/api/v1/internal/captions/{show_id}``, signed with an HMAC of the shared
   ``CASTCART_SECRET_KEY`` and a timestamp (replays older than 5 minutes are refused); the app
