@@ -13,8 +13,8 @@ for viewers, checked by the live guard or written to the audit log by any node (
 `RedisWorkerPublisher` onto one Redis stream that the app nodes read as a consumer group:
 exactly one node takes each event and publishes it as its own, then acknowledges it. A node
 that dies holding events leaves them pending; another node claims them after
-``CLAIM_IDLE_MS`` (at-least-once; the audit log and the hub's sequence tolerate a repeat by
-event id).
+``CLAIM_IDLE_MS`` (at-least-once: the audit log skips a repeated event id, and a repeated
+caption replaces itself on the page by its ``segment_id``).
 """
 
 from __future__ import annotations
