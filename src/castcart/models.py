@@ -6,6 +6,7 @@ from castcart.catalog import models as catalog_models
 from castcart.commerce import models as commerce_models
 from castcart.core.db import Base
 from castcart.engagement import models as engagement_models  # noqa: F401
+from castcart.events import outbox as events_outbox  # noqa: F401
 from castcart.fulfillment import tables as fulfillment_tables  # noqa: F401
 from castcart.lingua import models as lingua_models  # noqa: F401
 from castcart.media import models as media_models  # noqa: F401

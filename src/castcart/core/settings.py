@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # How long an unpaid order keeps its stock before the sweeper releases it.
     reservation_ttl_seconds: int = Field(default=900, ge=10)
     reservation_sweep_interval_seconds: float = Field(default=15.0, gt=0)
+    # The event outbox relay: marks published events, republishes what a crash left behind.
+    outbox_relay_interval_seconds: float = Field(default=1.0, gt=0)
+    outbox_recover_after_seconds: float = Field(default=30.0, gt=0)  # unmarked this long: lost
     low_stock_threshold: int = Field(default=5, ge=0)
     session_ttl_hours: int = Field(default=24 * 14, ge=1)
     db_pool_size: int = Field(default=20, ge=1)

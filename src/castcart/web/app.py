@@ -54,6 +54,15 @@ async def _sweep_reservations(ctx: AppContext) -> None:
             log.exception("reservation sweep failed")
 
 
+async def _relay_outbox(ctx: AppContext) -> None:
+    while True:
+        await asyncio.sleep(ctx.settings.outbox_relay_interval_seconds)
+        try:
+            await run_in_threadpool(ctx.outbox.run_once)
+        except Exception:  # the next pass retries; events stay in the table until published
+            log.exception("outbox relay pass failed")
+
+
 def create_app(
     settings: Settings | None = None, *, migrate: bool = True, background_tasks: bool = True
 ) -> FastAPI:
@@ -68,6 +77,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper = asyncio.create_task(_sweep_reservations(ctx)) if background_tasks else None
+        relay = asyncio.create_task(_relay_outbox(ctx)) if background_tasks else None
         # video ingest (ffmpeg listeners) and the interrupted -> ended grace clock
         media = IngestSupervisor(ctx) if background_tasks else None
         if media is not None:
@@ -91,10 +101,13 @@ def create_app(
             app.state.audit_recorder.close()
         engagement_api.shutdown(app)
         realtime_api.shutdown(app)  # live sockets get 1001; this node leaves Redis presence
-        if sweeper is not None:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+        for task in (sweeper, relay):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        with contextlib.suppress(Exception):  # a clean stop marks what it published
+            await run_in_threadpool(ctx.outbox.flush)
         ctx.db.dispose()
 
     app = FastAPI(

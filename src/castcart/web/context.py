@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,7 @@ from castcart.commerce.payments import PaymentGateway, SandboxGateway
 from castcart.core.db import Database
 from castcart.core.settings import Settings
 from castcart.events import DomainEvent, InProcessEventBus
+from castcart.events.outbox import OutboxRelay, stage
 
 
 @dataclass
@@ -20,6 +22,7 @@ class AppContext:
     db: Database
     bus: InProcessEventBus = field(default_factory=InProcessEventBus)
     gateways: dict[str, PaymentGateway] = field(default_factory=dict)
+    outbox: OutboxRelay = field(init=False)
 
     def __post_init__(self) -> None:
         if self.settings.redis_url and type(self.bus) is InProcessEventBus:
@@ -27,13 +30,21 @@ class AppContext:
             from castcart.events.redis_bus import RedisEventBus
 
             self.bus = RedisEventBus(self.settings.redis_url)
+        self.outbox = OutboxRelay(
+            self.db,
+            self.bus.publish,
+            recover_after=timedelta(seconds=self.settings.outbox_recover_after_seconds),
+        )
         if not self.gateways:
             self.gateways = {"sandbox": SandboxGateway(self.settings.payment_webhook_secret)}
 
     @contextmanager
     def unit_of_work(self) -> Iterator[tuple[Session, list[DomainEvent]]]:
-        """One write transaction; its events are published only once it has committed."""
+        """One write transaction; its events are written to the outbox in that transaction
+        and published once it has committed (the relay republishes them after a crash)."""
         outbox: list[DomainEvent] = []
         with self.db.write() as session:
             yield session, outbox
+            staged = stage(session, outbox) if outbox else []
         self.bus.publish_all(outbox)
+        self.outbox.published(staged)
