@@ -40,6 +40,18 @@ def install(app_state: object, ctx: AppContext) -> None:
     )
 
 
+def warm(app_state: object, ctx: AppContext) -> int:
+    """At start-up: load the language models of every store with a show live or due within
+    a day, so its first chat lines are not held up by a model load."""
+    from castcart.core.clock import utcnow
+    from castcart.shows.service import stores_with_shows_on_air_or_due
+
+    with ctx.db.read() as session:
+        store_ids = stores_with_shows_on_air_or_due(session, utcnow())
+    translators: service.StoreChatTranslators = app_state.chat_translator_for  # type: ignore[attr-defined]
+    return translators.warm(store_ids)
+
+
 def translator(ctx: AppContext) -> Translator:
     return service.shared_translator(lingua_settings(ctx), ctx.db)
 

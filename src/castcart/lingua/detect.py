@@ -59,12 +59,21 @@ def _detector(languages: frozenset[str]) -> tuple[LanguageDetector, frozenset[st
         # lingua needs two candidates; a one-language store detects nothing to translate.
         known.setdefault("en", Language.ENGLISH)
         known.setdefault("es", Language.SPANISH)
+    # Load every model now, not lazily on the first detection: lingua holds the GIL while
+    # it loads (0.3-1.2 s per language set), which would stall the event loop mid-show even
+    # from a worker thread. Callers build detectors at start-up (``warm``) instead.
     detector = (
         LanguageDetectorBuilder.from_languages(*known.values())
         .with_minimum_relative_distance(MIN_RELATIVE_DISTANCE)
+        .with_preloaded_language_models()
         .build()
     )
     return detector, frozenset(known)
+
+
+def warmed_language_sets() -> int:
+    """How many language sets have a detector built (and its models loaded)."""
+    return _detector.cache_info().currsize
 
 
 class LanguageDetectorService:

@@ -4,7 +4,7 @@ from the configured engines (engines and caches are expensive: one per process).
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -191,6 +191,15 @@ class StoreChatTranslators:
         with self._lock:
             self._built[store_id] = (now, built)
         return built
+
+    def warm(self, store_ids: Iterable[str]) -> int:
+        """Build these stores' translators (and their detectors' models) now; returns how
+        many. Called off the loop at start-up, before the room serves anyone."""
+        warmed = 0
+        for store_id in store_ids:
+            self.current(store_id)
+            warmed += 1
+        return warmed
 
 
 class _StoreChatProxy:

@@ -81,6 +81,27 @@ def show_markets(show: Show, store_country: str) -> list[str]:
     return [m for m in show.markets.split(",") if m] or [store_country]
 
 
+def stores_with_shows_on_air_or_due(
+    session: Session, now: datetime, *, within_hours: int = 24
+) -> list[str]:
+    """Stores with a show live (or interrupted) or scheduled in the next ``within_hours``:
+    what to warm at start-up so the first chat lines do not wait for a model load."""
+    from datetime import timedelta
+
+    rows = session.scalars(
+        select(Show.store_id)
+        .where(
+            (Show.status.in_(("live", "interrupted")))
+            | (
+                (Show.status == "scheduled")
+                & (Show.scheduled_at <= now + timedelta(hours=within_hours))
+            )
+        )
+        .distinct()
+    )
+    return sorted(rows)
+
+
 def list_shows(session: Session, store_id: str) -> Sequence[Show]:
     return session.scalars(
         select(Show).where(Show.store_id == store_id).order_by(Show.scheduled_at.desc(), Show.id)

@@ -83,6 +83,11 @@ def create_app(
         if media is not None:
             await media.start()
         app.state.media_supervisor = media
+        if background_tasks:  # language models for shows on air or due, off the loop
+            try:
+                await run_in_threadpool(lingua_api.warm, app.state, ctx)
+            except Exception:  # a cold model costs a pause later, never a failed start
+                log.exception("warming the language detectors failed")
         # the show audit log and the live compliance guard listen to the bus on their own
         # threads: neither may slow the room or a checkout. Once per app, even when two
         # servers run the same app object (tests do), or every line would be checked twice.
