@@ -79,30 +79,17 @@ def demo(
 
 
 def _mount_domain_commands() -> None:
-    """Domains that ship a CLI expose ``cli.app``; mount whichever are present."""
-    import importlib
+    """``castcart tax ...``, ``castcart worker ...``: each domain's commands, from the
+    module registry (``castcart.modules``)."""
+    from castcart.core.modules import resolve
+    from castcart.modules import domain_modules
 
-    for name in ("tax", "compliance", "audit", "media"):
-        try:
-            module = importlib.import_module(f"castcart.{name}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"castcart.{name}.cli":
-                raise
-            continue
-        app.add_typer(module.app, name=name)
+    for module in domain_modules():
+        for name, reference in module.commands:
+            app.add_typer(resolve(reference), name=name)
 
 
 _mount_domain_commands()
-
-
-def _mount_worker_commands() -> None:
-    """``castcart worker ...``: long-running workers beside the app (captions)."""
-    from castcart.captions.cli import app as workers
-
-    app.add_typer(workers, name="worker")
-
-
-_mount_worker_commands()
 
 
 def main() -> None:

@@ -25,7 +25,6 @@ from starlette.websockets import WebSocketState
 from castcart.accounts.models import Shopper, StaffUser
 from castcart.accounts.service import get_store_by_slug, shopper_principal, staff_principal
 from castcart.core.errors import AuthenticationError, DomainError, NotFoundError
-from castcart.moderation import api as moderation_api
 from castcart.moderation import service as moderation
 from castcart.moderation.filters import WordFilterSet
 from castcart.realtime.hub import (
@@ -145,7 +144,7 @@ class DatabaseModeration:
 
 def install(app: FastAPI) -> None:
     """Wire the real-time side into the app at creation: the metrics book counts commerce
-    events from the start (before any socket opens) and the moderation routes."""
+    events from the start (before any socket opens) and the staff metrics routes."""
     ctx: AppContext = app.state.ctx
     book: MetricsBook
     if ctx.settings.redis_url:
@@ -156,7 +155,6 @@ def install(app: FastAPI) -> None:
         book = LocalMetricsBook()
     app.state.metrics_book = book
     app.state.metrics_detach = attach(book, ctx.bus)
-    app.include_router(moderation_api.router)
     app.include_router(staff_router)
 
 

@@ -1,0 +1,11 @@
+"""What `fulfillment` contributes to the app: Warehouses, shipping lanes, allocation and
+delivery promises.
+"""
+
+from castcart.core.modules import DomainModule
+
+MODULE = DomainModule(
+    "fulfillment",
+    models=("castcart.fulfillment.tables",),
+    routers=("castcart.fulfillment.api:router",),
+)

@@ -1,0 +1,39 @@
+"""What `media` contributes to the app: Video: RTMP ingest, HLS renditions, nginx-rtmp
+callbacks, HLS files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from castcart.core.modules import DomainModule
+
+MODULE = DomainModule(
+    "media",
+    models=("castcart.media.models",),
+    routers=(
+        "castcart.media.api:router",
+        "castcart.media.api:callback_router",
+        "castcart.media.api:files_router",
+    ),
+    lifespan=("castcart.media.module:ingest_lifespan",),
+    commands=(("media", "castcart.media.cli:app"),),
+)
+
+
+@asynccontextmanager
+async def ingest_lifespan(app: Any, background: bool) -> AsyncIterator[None]:
+    """Video ingest (ffmpeg listeners) and the interrupted -> ended grace clock."""
+    from castcart.media.supervisor import IngestSupervisor
+
+    media = IngestSupervisor(app.state.ctx) if background else None
+    if media is not None:
+        await media.start()
+    app.state.media_supervisor = media
+    try:
+        yield
+    finally:
+        if media is not None:
+            await media.stop()

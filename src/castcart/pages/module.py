@@ -1,0 +1,10 @@
+"""What `pages` contributes to the app: Server-rendered pages: shopper page, widget, host
+console, admin.
+"""
+
+from castcart.core.modules import DomainModule
+
+MODULE = DomainModule(
+    "pages",
+    install=("castcart.pages:install",),
+)
