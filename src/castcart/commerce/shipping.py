@@ -106,6 +106,7 @@ def plan_shipments(
                 weight_grams=weight,
                 rate=rate,
                 promise=promise,
+                origin_country=warehouse.country,
             )
         )
     return planned
