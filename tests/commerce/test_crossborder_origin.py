@@ -82,7 +82,10 @@ def test_jakarta_stock_to_an_indonesian_buyer_is_a_domestic_sale(
     assert quote["currency"] == "IDR"
     [parcel] = quote["shipments"]
     assert (parcel["warehouse_code"], parcel["origin_country"]) == ("CGK", "ID")
-    # customs: see item 2
+    # The lane also serves SG and MY (so it is stored as a customs lane), but this parcel
+    # stays in Indonesia.
+    assert parcel["customs"] is False
+    assert parcel["promise"]["local_stock"] is True
     # Domestic PPN 11 % (12 % on an 11/12 base) on the net goods plus shipping, collected
     # by the store at checkout; no import duty, no PPh 22, nothing due at the door. The old
     # engine took DE as the origin and quoted duty 25 % + PPN + PPh 22 at import.
@@ -104,7 +107,7 @@ def test_split_order_imports_only_the_berlin_parcel(api: Api, shop: dict[str, An
     quote = _quote(api, shop, [shop["batik"], shop["coat"]])
     by_origin = {s["origin_country"]: s for s in quote["shipments"]}
     assert set(by_origin) == {"ID", "DE"}
-    # customs: see item 2
+    assert by_origin["ID"]["customs"] is False
     assert by_origin["DE"]["customs"] is True
     line_of = {ln["variant_id"]: ln["line_total_amount"] for ln in quote["lines"]}
 
@@ -126,3 +129,27 @@ def test_split_order_imports_only_the_berlin_parcel(api: Api, shop: dict[str, An
     assert quote["tax_amount"] == ppn["amount"]
     assert quote["due_at_import_amount"] == sum(t["amount"] for t in imported) + duty["amount"]
     assert quote["tax_rule"] == "id_consignment_mfn+id_domestic"
+
+
+def test_a_multi_country_lane_flags_customs_per_destination(api: Api) -> None:
+    store = api.store(country="DE", currency="EUR")
+    berlin = _warehouse(api, store, "BER", "DE", subdivision="BE")
+    lane = _lane(
+        api,
+        store,
+        warehouse_id=berlin["id"],
+        carrier="dhl",
+        destinations=["DE", "CH", "GB"],
+        transit_days_min=1,
+        transit_days_max=3,
+        currency="EUR",
+        flat_amount=500,
+    )
+    assert lane["customs"] is True  # the lane leaves the EU for CH and GB
+    shirt = api.product(store, price=5000, stock=10, warehouse=berlin)
+    shop = {"store": store}
+    variant = shirt["variants"][0]["id"]
+    [domestic] = _quote(api, shop, [variant], country="DE")["shipments"]
+    assert domestic["customs"] is False  # DE -> DE: no customs
+    [swiss] = _quote(api, shop, [variant], country="CH")["shipments"]
+    assert swiss["customs"] is True

@@ -99,7 +99,7 @@ def plan_shipments(
                 lane_id=lane_row.id,
                 carrier=lane_row.carrier,
                 service=lane_row.service,
-                customs=lane_row.customs,
+                customs=parcel.lane.customs,  # for this destination, not the whole lane
                 items=tuple(
                     (by_sku[sku].variant_id, sku, qty) for sku, qty in sorted(parcel.lines)
                 ),

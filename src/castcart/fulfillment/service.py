@@ -69,6 +69,9 @@ def serves(row: ShippingLane, country: str, region: str | None) -> bool:
 
 
 def to_lane(row: ShippingLane, warehouse: WarehouseRow, destinations: Sequence[str]) -> Lane:
+    """The pure lane to `destinations`. The stored `customs` flag is about the lane's
+    cross-border destinations: a parcel that stays in its country (or inside the EU) never
+    clears customs, even on a lane that also serves abroad (ID -> ID on an ID/SG/MY lane)."""
     return Lane(
         origin=warehouse.code,
         destinations=frozenset(destinations),
@@ -76,7 +79,8 @@ def to_lane(row: ShippingLane, warehouse: WarehouseRow, destinations: Sequence[s
         transit_days_min=row.transit_days_min,
         transit_days_max=row.transit_days_max,
         rate=_rate(row),
-        customs=row.customs,
+        customs=row.customs
+        and _customs_needed(warehouse.country, [(code, None) for code in destinations]),
         service=row.service,
     )
 
