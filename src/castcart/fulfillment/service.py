@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
 
-from babel.core import get_global
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,13 +14,14 @@ from castcart.core.errors import NotFoundError, UnprocessableError
 from castcart.fulfillment.errors import FulfillmentError
 from castcart.fulfillment.models import FlatRate, Lane, Rate, Warehouse, WeightBand, WeightBandRate
 from castcart.fulfillment.tables import ShippingLane
+from castcart.fulfillment.zones import derive_timezone
 from castcart.tax.table import EU_MEMBERS
 
 
-def default_timezone(country: str) -> str:
-    """The country's main IANA zone from CLDR (first listed), UTC when CLDR has none."""
-    zones = get_global("territory_zones").get(country.upper(), ())
-    return str(zones[0]) if zones else "UTC"
+def default_timezone(country: str, subdivision: str | None = None, name: str = "") -> str:
+    """The zone of a warehouse stored without one: the country's only clock, else derived
+    from its subdivision or city name; FulfillmentError("timezone_required") if ambiguous."""
+    return derive_timezone(country, subdivision, name)
 
 
 def to_warehouse(row: WarehouseRow) -> Warehouse:
@@ -35,7 +35,7 @@ def to_warehouse(row: WarehouseRow) -> Warehouse:
         code=row.code,
         country=row.country,
         cutoff_local_time=cutoff,
-        timezone=row.timezone or default_timezone(row.country),
+        timezone=row.timezone or default_timezone(row.country, row.subdivision, row.name or ""),
         subdivision=row.subdivision,
     )
 
