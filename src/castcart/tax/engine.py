@@ -601,6 +601,106 @@ def _ae(ctx: _Ctx) -> Outcome:
     return _gcc(ctx, "AE")
 
 
+def _jp(ctx: _Ctx) -> Outcome:
+    """Japan: import consumption tax (national 7.8 % / 6.24 % food + local 22/78 of it) on
+    the taxable value (CIF) plus duty; consignments of taxable value JPY 10,000 or less are
+    free of both (Customs Tariff Act art. 14(18); Internal Consumption Tax on Imports Act
+    art. 13). A consumer's personal import is valued at 60 % of the retail price (Enforcement
+    Order art. 1-13). In yen, bases round down to JPY 1,000 and taxes to JPY 100 (Act on
+    General Rules for National Taxes art. 118, 119; Customs Act art. 13)."""
+    j = ctx.jur("JP")
+    if ctx.origin == "JP":
+        return _domestic(ctx, j)
+    assert j.threshold is not None  # noqa: S101 - table invariant
+    personal = not ctx.case.buyer_vat_id
+    factor = Decimal(j.param("personal_use_factor")) if personal else Decimal(1)
+    goods = round_to_minor(Decimal(ctx.goods) * factor, ROUND_HALF_UP)
+    taxable = goods + ctx.shipping
+    valued = "60% of the retail price" if personal else "the transaction value"
+    if ctx.within("JP small-amount exemption (taxable value)", taxable, j.threshold):
+        if ctx.category in (Category.CLOTHING, Category.CHILDREN_CLOTHING):
+            ctx.notes.append(
+                "knitted garments, leather bags and footwear are excluded from the JPY 10,000 "
+                "exemption; assumed not to be such goods"
+            )
+        return (
+            [
+                _nil(
+                    "Import consumption tax (small-amount exemption)",
+                    "JP",
+                    "de_minimis",
+                    f"taxable value ({valued} + shipping) JPY 10,000 or less",
+                    base=taxable,
+                )
+            ],
+            [],
+            Rule(
+                "jp_small_amount_exempt",
+                f"Consignment of taxable value JPY 10,000 or less ({valued} plus shipping): "
+                "no customs duty and no import consumption tax.",
+            ),
+        )
+    collected_at, scheme = ctx.collected()
+    yen = ctx.case.currency == "JPY"
+
+    def down(value: int, unit: int) -> int:
+        return value - value % unit if yen else value
+
+    base = down(taxable, 1000)
+    duty_rate = j.duty_for(ctx.category)
+    duties: list[TaxLine] = []
+    if duty_rate:
+        duties.append(
+            TaxLine(
+                name="Customs duty (estimate)",
+                rate_percent=duty_rate,
+                amount=down(pct(base, duty_rate), 100),
+                collected_at=collected_at,
+                jurisdiction="JP",
+                scheme=scheme,
+                base=base,
+                estimate=True,
+                note="simplified rate for consignments up to JPY 200,000 (category estimate)",
+            )
+        )
+    duty = sum(d.amount for d in duties)
+    food = ctx.category is Category.FOOD
+    national_rate = Decimal(j.param("national_rate_food" if food else "national_rate"))
+    tax_base = down(base + duty, 1000)
+    national = down(pct(tax_base, national_rate), 100)
+    share_num, share_den = (Decimal(x) for x in j.param("local_share").split("/"))
+    local = down(round_to_minor(Decimal(national) * share_num / share_den, ROUND_HALF_UP), 100)
+    total_rate = j.rate_for(ctx.category)
+    lines = [
+        TaxLine(
+            "Import consumption tax (national)",
+            national_rate,
+            national,
+            collected_at,
+            "JP",
+            scheme,
+            base=tax_base,
+        ),
+        TaxLine(
+            "Local consumption tax",
+            total_rate - national_rate,
+            local,
+            collected_at,
+            "JP",
+            scheme,
+            base=tax_base,
+            note="22/78 of the national consumption tax",
+        ),
+    ]
+    text = (
+        f"Import into Japan: consumption tax {total_rate}% (national {national_rate}% + local) "
+        f"on the taxable value ({valued} plus shipping) plus duty, collected at import."
+    )
+    if ctx.case.ddp:
+        text += " Prepaid at checkout (DDP)."
+    return lines, duties, Rule("jp_import", text)
+
+
 def _th(ctx: _Ctx) -> Outcome:
     j = ctx.jur("TH")
     if ctx.origin == "TH":
@@ -1030,6 +1130,7 @@ _HANDLERS: dict[str, Callable[[_Ctx], Outcome]] = {
     "MY": _my,
     "SA": _sa,
     "AE": _ae,
+    "JP": _jp,
     "TH": _th,
     "VN": _vn,
     "PH": _ph,
