@@ -124,3 +124,14 @@ def test_shopper_may_choose_currency_and_bad_input_is_clear(api: Api, shop: dict
         json={"country": "DE"},
     )
     assert empty.json()["code"] == "cart_empty"
+
+
+def test_japan_yen_small_amount_exemption_and_konbini(api: Api, shop: dict[str, Any]) -> None:
+    quote = _quote(api, shop, "JP")
+    assert quote["currency"] == "JPY"  # exponent 0: amounts are whole yen
+    # EUR 80.00 gross -> 67.23 net, about JPY 11,000-13,000; a consumer's import is valued at
+    # 60 % of that (about JPY 7,000), under the JPY 10,000 small-amount exemption.
+    assert quote["tax_rule"] == "jp_small_amount_exempt"
+    assert quote["due_at_import_amount"] == 0
+    assert quote["total_amount"] == quote["subtotal_amount"]
+    assert _methods(quote)[:2] == ["card", "konbini"]

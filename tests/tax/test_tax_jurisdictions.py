@@ -158,6 +158,10 @@ NON_EU = [
     Row("GB", "GB", "100.00", "GBP", "0", "general", None, "gb_domestic",
         [("VAT", "20", "20.00", "checkout")], []),
     # Norway VOEC: 25% of 1,100 = 275.00; food 15%.
+    # Japan: 30,000 x 0.6 + 2,000 = 20,000; duty 3 % 600; tax base 20,000 (down to 1,000).
+    Row("US", "JP", "30000", "JPY", "2000", "general", None, "jp_import",
+        [("Import consumption tax (national)", "7.8", "1500", "import"),
+         ("Local consumption tax", "2.2", "400", "import")], [("600", "import")]),
     Row("US", "NO", "1000.00", "NOK", "100.00", "general", None, "no_voec",
         [("VAT (MVA)", "25", "275.00", "checkout")], []),
     Row("US", "NO", "1000.00", "NOK", "100.00", "food", None, "no_voec",
@@ -318,7 +322,7 @@ def test_uk_line_rounding_vs_eu_invoice_rounding() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "code"),
     [
-        ({"buyer": "JP"}, "unsupported_destination"),
+        ({"buyer": "ZA"}, "unsupported_destination"),
         ({"buyer": "XX"}, "invalid_country"),
         ({"buyer": "US"}, "region_required"),
         ({"buyer": "CA", "buyer_region": "ZZ"}, "invalid_region"),

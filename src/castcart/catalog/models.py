@@ -96,7 +96,7 @@ class Warehouse(Base):
     cutoff_local_time: Mapped[str] = mapped_column(
         String(5), default="14:00", server_default="14:00"
     )
-    # IANA zone; None means the country's main zone (CLDR), which is right for most countries.
+    # IANA zone; set from the country (one clock) or derived from subdivision/city when left out.
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # ISO 3166-2 subdivision for regional public holidays (e.g. "BE" for Berlin).
     subdivision: Mapped[str | None] = mapped_column(String(8), nullable=True)

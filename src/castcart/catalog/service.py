@@ -178,9 +178,11 @@ def _check_warehouse_calendar(warehouse: Warehouse) -> None:
     from castcart.fulfillment.service import to_warehouse
 
     try:
-        to_warehouse(warehouse)
+        pure = to_warehouse(warehouse)
     except FulfillmentError as exc:
-        raise UnprocessableError(exc.message, code=exc.code) from exc
+        raise UnprocessableError(exc.message, code=exc.code, details=exc.details) from exc
+    # Keep the derived zone, so the merchant sees the clock the cut-off runs on.
+    warehouse.timezone = pure.timezone
 
 
 def list_warehouses(session: Session, store_id: str) -> Sequence[Warehouse]:

@@ -36,7 +36,7 @@ from castcart.payment_methods import (
     PaymentMethodError,
     available_methods,
 )
-from castcart.tax import Category, TaxCase, TaxError, TaxLine, TaxQuote, quote
+from castcart.tax import Category, Rule, TaxCase, TaxError, TaxLine, TaxQuote, quote
 
 LOCAL_STOCK_BADGE = "Local stock: arrives in ≤ 72 h"
 
@@ -92,6 +92,9 @@ class ShipmentIn:
     weight_grams: int
     rate: Money
     promise: Promise | None
+    # The warehouse's country: where the parcel ships from, so where its tax treatment starts
+    # (None: the store's home country).
+    origin_country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ class AppliedTax:
     kind: str  # tax | duty
     line: TaxLine
     included: bool = False
+    # Where the goods this line taxes ship from (an order split over countries has several).
+    origin_country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -291,55 +296,85 @@ def compose(
     net_units = [net(u) for u in units]
     net_subtotal = sum(u * i.quantity for u, i in zip(net_units, items, strict=True))
     net_discount = min(net(discount_p), net_subtotal)
-    net_shipping = sum(net(a) for a in ship_amounts)
-    try:
-        taxed = quote(
-            TaxCase(
-                seller_country=profile.home_country,
-                buyer_country=destination.country,
-                buyer_region=destination.region,
-                goods_value=net_subtotal - net_discount,
-                shipping_value=net_shipping,
-                currency=currency,
-                category=category,
-                buyer_vat_id=destination.vat_id,
-                seller_eu_distance_sales_prior_year=profile.eu_distance_sales_prior_year,
-                seller_eu_distance_sales_current_year=profile.eu_distance_sales_current_year,
-                ddp=profile.ddp,
-                on=on,
-            ),
-            fx=fx,
-        )
-    except TaxError as exc:
-        raise UnprocessableError(exc.message, code=exc.code) from exc
+    net_ships = [net(a) for a in ship_amounts]
+    parts = _tax_parts(
+        items,
+        net_units,
+        net_discount,
+        shipments,
+        net_ships,
+        profile.home_country,
+        category,
+        notes,
+    )
+    quoted_parts: list[tuple[_TaxPart, TaxQuote]] = []
+    for part in parts:
+        try:
+            part_quote = quote(
+                TaxCase(
+                    seller_country=profile.home_country,
+                    origin_country=part.origin,
+                    buyer_country=destination.country,
+                    buyer_region=destination.region,
+                    goods_value=part.goods,
+                    shipping_value=part.shipping,
+                    currency=currency,
+                    category=part.category,
+                    buyer_vat_id=destination.vat_id,
+                    seller_eu_distance_sales_prior_year=profile.eu_distance_sales_prior_year,
+                    seller_eu_distance_sales_current_year=profile.eu_distance_sales_current_year,
+                    ddp=profile.ddp,
+                    on=on,
+                ),
+                fx=fx,
+            )
+        except TaxError as exc:
+            raise UnprocessableError(exc.message, code=exc.code) from exc
+        quoted_parts.append((part, part_quote))
+    taxed = _merge_quotes(quoted_parts)
+    origin_of = {id(ln): part.origin for part, q in quoted_parts for ln in (*q.lines, *q.duties)}
 
-    charged = [ln for ln in taxed.lines if ln.collected_at == "checkout"]
-    included = (
-        profile.prices_include_tax and len(charged) == 1 and charged[0].rate_percent == r_home
+    # Each origin's part keeps its sticker price when its only checkout tax is one line at the
+    # home rate (e.g. Berlin and Warsaw parcels to a German buyer: 19 % either way).
+    part_charged = [
+        [ln for ln in q.lines if ln.collected_at == "checkout"] for _, q in quoted_parts
+    ]
+    included = profile.prices_include_tax and all(
+        len(c) == 1 and c[0].rate_percent == r_home for c in part_charged
     )
     taxes: list[AppliedTax] = []
     if included:
         # The sticker price stands: the destination tax is carved out of the gross amounts.
         shown_units, shown_lists = units, lists
         shown_discount, shown_shipping = discount_p, ship_amounts
-        gross_base = gross_subtotal - discount_p + sum(ship_amounts)
-        base = net_of(gross_base, r_home)
+        gross_parts = _tax_parts(
+            items, units, discount_p, shipments, ship_amounts, profile.home_country, category, []
+        )
+        carve: dict[int, int] = {}
+        for gross_part, c in zip(gross_parts, part_charged, strict=True):
+            carve[id(c[0])] = gross_part.goods + gross_part.shipping
         for line in taxed.lines:
-            if line is charged[0]:
+            if id(line) in carve:
+                gross_base = carve[id(line)]
+                base = net_of(gross_base, r_home)
                 carved = replace(line, amount=gross_base - base, base=base)
-                taxes.append(AppliedTax("tax", carved, included=True))
+                taxes.append(AppliedTax("tax", carved, True, origin_of[id(line)]))
             else:
-                taxes.append(AppliedTax("tax", line))
+                taxes.append(AppliedTax("tax", line, origin_country=origin_of[id(line)]))
     else:
         shown_units, shown_lists = net_units, [net(v) for v in lists]
         shown_discount, shown_shipping = net_discount, [net(a) for a in ship_amounts]
-        taxes.extend(AppliedTax("tax", line) for line in taxed.lines)
+        taxes.extend(
+            AppliedTax("tax", line, origin_country=origin_of[id(line)]) for line in taxed.lines
+        )
         if profile.prices_include_tax:
             notes.append(
                 f"prices include {profile.home_country} tax at {r_home}%; it is replaced by "
                 "the destination's tax"
             )
-    taxes.extend(AppliedTax("duty", line) for line in taxed.duties)
+    taxes.extend(
+        AppliedTax("duty", line, origin_country=origin_of[id(line)]) for line in taxed.duties
+    )
 
     lines = [
         QuotedLine(i.variant_id, i.sku, i.title, i.quantity, lp, u, u * i.quantity)
@@ -396,7 +431,7 @@ def compose(
         duty_at_checkout=duties,
         due_at_import=taxed.due_at_import,
         total=total,
-        category=category.value,
+        category=category.value if len(parts) == 1 else _joined_category(parts),
         prices_include_tax=profile.prices_include_tax,
         scheme=scheme,
         registration_number=registration,
@@ -407,6 +442,98 @@ def compose(
         ],
         notes=notes + list(taxed.notes),
     )
+
+
+@dataclass(frozen=True)
+class _TaxPart:
+    """The goods and shipping of the parcels that leave from one country: one tax case."""
+
+    origin: str
+    goods: int
+    shipping: int
+    category: Category
+    warehouses: tuple[str, ...]
+
+
+def _tax_parts(
+    items: Sequence[ItemIn],
+    net_units: Sequence[int],
+    net_discount: int,
+    shipments: Sequence[ShipmentIn] | None,
+    net_ships: Sequence[int],
+    home: str,
+    category: Category,
+    notes: list[str],
+) -> list[_TaxPart]:
+    """One tax case per origin country. The origin is the shipping warehouse's country, not
+    the store's: a Jakarta parcel to an Indonesian buyer is a domestic sale. Parcels from one
+    country are one consignment; the discount is shared by goods value (largest last)."""
+    net_subtotal = sum(u * i.quantity for u, i in zip(net_units, items, strict=True))
+    origins = sorted({s.origin_country or home for s in shipments or ()})
+    if len(origins) <= 1:
+        origin = origins[0] if origins else home
+        codes = tuple(s.warehouse_code for s in shipments or ())
+        return [_TaxPart(origin, net_subtotal - net_discount, sum(net_ships), category, codes)]
+    assert shipments is not None  # noqa: S101 - several origins come from shipments
+    unit_of = {i.variant_id: u for i, u in zip(items, net_units, strict=True)}
+    item_of = {i.variant_id: i for i in items}
+    grouped: list[tuple[str, int, int, list[ItemIn], tuple[str, ...]]] = []
+    for origin in origins:
+        parcels = [
+            (s, a)
+            for s, a in zip(shipments, net_ships, strict=True)
+            if (s.origin_country or home) == origin
+        ]
+        goods = sum(unit_of[v] * q for s, _ in parcels for v, _sku, q in s.items)
+        part_items = [item_of[v] for s, _ in parcels for v, _sku, _q in s.items]
+        codes = tuple(s.warehouse_code for s, _ in parcels)
+        grouped.append((origin, goods, sum(a for _, a in parcels), part_items, codes))
+    shares: list[int] = []
+    for _origin, goods, *_ in grouped[:-1]:
+        shares.append(
+            round_to_minor(Decimal(net_discount) * goods / net_subtotal, ROUND_HALF_UP)
+            if net_subtotal
+            else 0
+        )
+    shares.append(net_discount - sum(shares))
+    parts = []
+    for (origin, goods, shipping, part_items, codes), share in zip(grouped, shares, strict=True):
+        part_notes: list[str] = []
+        part_category = consignment_category(part_items, part_notes)
+        notes.extend(f"parcels from {origin}: {n}" for n in part_notes)
+        parts.append(_TaxPart(origin, max(goods - share, 0), shipping, part_category, codes))
+    notes.append(
+        "order ships from " + " and ".join(origins) + ": each country's parcels are taxed apart"
+    )
+    return parts
+
+
+def _merge_quotes(quoted: Sequence[tuple[_TaxPart, TaxQuote]]) -> TaxQuote:
+    """Several origin countries' quotes as one: every line kept, the rules named per parcel."""
+    if len(quoted) == 1:
+        return quoted[0][1]
+    first = quoted[0][1]
+    rule_ids = list(dict.fromkeys(q.rule.id for _, q in quoted))
+    text = " ".join(
+        f"Parcels from {', '.join(p.warehouses)} ({p.origin}): {q.rule.text}" for p, q in quoted
+    )
+    notes = list(dict.fromkeys(n for _, q in quoted for n in q.notes))
+    return TaxQuote(
+        currency=first.currency,
+        goods_value=sum(q.goods_value for _, q in quoted),
+        shipping_value=sum(q.shipping_value for _, q in quoted),
+        lines=tuple(ln for _, q in quoted for ln in q.lines),
+        duties=tuple(d for _, q in quoted for d in q.duties),
+        rule=Rule("+".join(rule_ids)[:64], text),
+        notes=tuple(notes),
+        thresholds=tuple(t for _, q in quoted for t in q.thresholds),
+        table_version=first.table_version,
+    )
+
+
+def _joined_category(parts: Sequence[_TaxPart]) -> str:
+    kinds = {p.category for p in parts}
+    return kinds.pop().value if len(kinds) == 1 else Category.GENERAL.value
 
 
 def summarise(promises: Sequence[Promise]) -> DeliverySummary | None:

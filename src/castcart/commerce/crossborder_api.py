@@ -160,6 +160,7 @@ def _tax_line(applied: crossborder.AppliedTax) -> TaxLineOut:
         jurisdiction=line.jurisdiction,
         scheme=line.scheme,
         included=applied.included,
+        origin_country=applied.origin_country,
     )
 
 
@@ -192,6 +193,7 @@ def quote_cart(ctx: Ctx, shopper: CurrentShopper, data: QuoteIn) -> QuoteOut:
         shipments=[
             QuoteShipmentOut(
                 warehouse_code=s.source.warehouse_code,
+                origin_country=s.source.origin_country,
                 carrier=s.source.carrier,
                 service=s.source.service,
                 customs=s.source.customs,

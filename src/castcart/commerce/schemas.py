@@ -336,6 +336,8 @@ class TaxLineOut(BaseModel):
     jurisdiction: str
     scheme: str
     included: bool = False
+    # The country the taxed parcels ship from (an order split over countries has several).
+    origin_country: str | None = None
 
 
 class PaymentMethodOut(BaseModel):
@@ -346,6 +348,7 @@ class PaymentMethodOut(BaseModel):
 
 class QuoteShipmentOut(BaseModel):
     warehouse_code: str
+    origin_country: str | None = None
     carrier: str
     service: str
     customs: bool

@@ -44,7 +44,10 @@ def plan_shipments(
     (then stock is taken by warehouse priority and shipping is not charged)."""
     if not store_has_lanes(session, store_id):
         return None
-    network = network_for(session, store_id, country, region)
+    try:
+        network = network_for(session, store_id, country, region)
+    except FulfillmentError as exc:  # e.g. a warehouse saved before zones were required
+        raise UnprocessableError(exc.message, code=exc.code, details=exc.details) from exc
     if not network.lanes:
         raise UnprocessableError(
             f"this store does not ship to {country}" + (f"-{region}" if region else ""),
@@ -99,13 +102,14 @@ def plan_shipments(
                 lane_id=lane_row.id,
                 carrier=lane_row.carrier,
                 service=lane_row.service,
-                customs=lane_row.customs,
+                customs=parcel.lane.customs,  # for this destination, not the whole lane
                 items=tuple(
                     (by_sku[sku].variant_id, sku, qty) for sku, qty in sorted(parcel.lines)
                 ),
                 weight_grams=weight,
                 rate=rate,
                 promise=promise,
+                origin_country=warehouse.country,
             )
         )
     return planned

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
 
-from babel.core import get_global
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,13 +14,14 @@ from castcart.core.errors import NotFoundError, UnprocessableError
 from castcart.fulfillment.errors import FulfillmentError
 from castcart.fulfillment.models import FlatRate, Lane, Rate, Warehouse, WeightBand, WeightBandRate
 from castcart.fulfillment.tables import ShippingLane
+from castcart.fulfillment.zones import derive_timezone
 from castcart.tax.table import EU_MEMBERS
 
 
-def default_timezone(country: str) -> str:
-    """The country's main IANA zone from CLDR (first listed), UTC when CLDR has none."""
-    zones = get_global("territory_zones").get(country.upper(), ())
-    return str(zones[0]) if zones else "UTC"
+def default_timezone(country: str, subdivision: str | None = None, name: str = "") -> str:
+    """The zone of a warehouse stored without one: the country's only clock, else derived
+    from its subdivision or city name; FulfillmentError("timezone_required") if ambiguous."""
+    return derive_timezone(country, subdivision, name)
 
 
 def to_warehouse(row: WarehouseRow) -> Warehouse:
@@ -35,7 +35,7 @@ def to_warehouse(row: WarehouseRow) -> Warehouse:
         code=row.code,
         country=row.country,
         cutoff_local_time=cutoff,
-        timezone=row.timezone or default_timezone(row.country),
+        timezone=row.timezone or default_timezone(row.country, row.subdivision, row.name or ""),
         subdivision=row.subdivision,
     )
 
@@ -69,6 +69,9 @@ def serves(row: ShippingLane, country: str, region: str | None) -> bool:
 
 
 def to_lane(row: ShippingLane, warehouse: WarehouseRow, destinations: Sequence[str]) -> Lane:
+    """The pure lane to `destinations`. The stored `customs` flag is about the lane's
+    cross-border destinations: a parcel that stays in its country (or inside the EU) never
+    clears customs, even on a lane that also serves abroad (ID -> ID on an ID/SG/MY lane)."""
     return Lane(
         origin=warehouse.code,
         destinations=frozenset(destinations),
@@ -76,7 +79,8 @@ def to_lane(row: ShippingLane, warehouse: WarehouseRow, destinations: Sequence[s
         transit_days_min=row.transit_days_min,
         transit_days_max=row.transit_days_max,
         rate=_rate(row),
-        customs=row.customs,
+        customs=row.customs
+        and _customs_needed(warehouse.country, [(code, None) for code in destinations]),
         service=row.service,
     )
 

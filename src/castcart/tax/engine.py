@@ -55,6 +55,11 @@ class _Ctx:
     thresholds: list[ThresholdCheck] = field(default_factory=list)
 
     @property
+    def origin(self) -> str:
+        """Where the goods ship from (the warehouse's country); the seller's country if unset."""
+        return self.case.origin_country or self.case.seller_country
+
+    @property
     def goods(self) -> int:
         return self.case.goods_value
 
@@ -225,18 +230,19 @@ def _eu(ctx: _Ctx) -> Outcome:
     case, eu = ctx.case, ctx.table.eu
     dest = ctx.jur(case.buyer_country)
     seller = case.seller_country
+    origin = ctx.origin
     rate = dest.rate_for(ctx.category)
     b2b = False
     if case.buyer_vat_id:
         check = check_vat_id(case.buyer_vat_id, dest.code)
-        if check.valid and seller != dest.code:
+        if check.valid and origin != dest.code:
             b2b = True
         elif check.valid:
             ctx.notes.append(f"{check.number}: domestic B2B sale, VAT charged normally")
         else:
             ctx.notes.append(f"{check.reason}; no reverse charge, VAT charged as to a consumer")
-    if seller in EU_MEMBERS:
-        if seller == dest.code:
+    if origin in EU_MEMBERS:
+        if origin == dest.code:
             return _domestic(ctx, dest, rule_id="eu_domestic")
         if b2b:
             return (
@@ -257,15 +263,21 @@ def _eu(ctx: _Ctx) -> Outcome:
                     "the buyer self-accounts for VAT (reverse charge).",
                 ),
             )
-        if _eu_below_distance_threshold(ctx):
-            origin = ctx.jur(seller)
+        if origin != seller:
+            # Art. 59c: the EUR 10,000 threshold covers only goods dispatched from the
+            # member state where the seller is established; stock held elsewhere is OSS.
+            ctx.notes.append(
+                f"goods ship from {origin}, not the seller's own member state: destination VAT"
+            )
+        elif _eu_below_distance_threshold(ctx):
+            home = ctx.jur(seller)
             line = _tax(
                 ctx,
-                origin,
+                home,
                 "VAT",
-                origin.rate_for(ctx.category),
+                home.rate_for(ctx.category),
                 ctx.goods,
-                _ship(ctx, origin),
+                _ship(ctx, home),
                 "checkout",
                 "domestic",
             )
@@ -275,7 +287,7 @@ def _eu(ctx: _Ctx) -> Outcome:
                 Rule(
                     "eu_distance_sales_below_threshold",
                     f"Seller's EU cross-border B2C sales are within EUR 10,000: "
-                    f"{origin.name} VAT {line.rate_percent}% (origin) charged at checkout.",
+                    f"{home.name} VAT {line.rate_percent}% (origin) charged at checkout.",
                 ),
             )
         line = _tax(ctx, dest, "VAT", rate, ctx.goods, _ship(ctx, dest), "checkout", "OSS")
@@ -399,7 +411,7 @@ def _low_value(
     low_rate: Decimal | None = None,
     high_rate: Decimal | None = None,
 ) -> Outcome:
-    if ctx.case.seller_country == j.code:
+    if ctx.origin == j.code:
         return _domestic(ctx, j)
     assert j.threshold is not None  # noqa: S101 - table invariant for these jurisdictions
     if ctx.within(f"{j.code} low-value threshold", ctx.goods, j.threshold):
@@ -420,7 +432,7 @@ def _low_value(
 def _gb(ctx: _Ctx) -> Outcome:
     j = ctx.jur("GB")
     case = ctx.case
-    if case.seller_country != "GB" and case.buyer_vat_id:
+    if ctx.origin != "GB" and case.buyer_vat_id:
         check = check_vat_id(case.buyer_vat_id, "GB")
         if not check.valid:
             ctx.notes.append(f"{check.reason}; no reverse charge, VAT charged as to a consumer")
@@ -509,7 +521,7 @@ def _sg(ctx: _Ctx) -> Outcome:
 
 def _my(ctx: _Ctx) -> Outcome:
     j = ctx.jur("MY")
-    if ctx.case.seller_country == "MY":
+    if ctx.origin == "MY":
         ctx.notes.append("Malaysian sales tax is single-stage (manufacturer/import level)")
         return [], [], Rule("my_domestic", "Domestic sale in Malaysia: no sales tax at retail.")
     exempt = j.param("import_exempt_categories").split(",")
@@ -533,7 +545,7 @@ def _my(ctx: _Ctx) -> Outcome:
 
 def _ch(ctx: _Ctx) -> Outcome:
     j = ctx.jur("CH")
-    if ctx.case.seller_country in ("CH", "LI"):
+    if ctx.origin in ("CH", "LI"):
         return _domestic(ctx, j)
     rate = j.rate_for(ctx.category)
     collected_at, scheme = ctx.collected()
@@ -564,7 +576,7 @@ def _ch(ctx: _Ctx) -> Outcome:
 
 def _gcc(ctx: _Ctx, code: str) -> Outcome:
     j = ctx.jur(code)
-    if ctx.case.seller_country == code:
+    if ctx.origin == code:
         return _domestic(ctx, j)
     assert j.threshold is not None  # noqa: S101 - table invariant
     duty_free = ctx.within(
@@ -589,9 +601,109 @@ def _ae(ctx: _Ctx) -> Outcome:
     return _gcc(ctx, "AE")
 
 
+def _jp(ctx: _Ctx) -> Outcome:
+    """Japan: import consumption tax (national 7.8 % / 6.24 % food + local 22/78 of it) on
+    the taxable value (CIF) plus duty; consignments of taxable value JPY 10,000 or less are
+    free of both (Customs Tariff Act art. 14(18); Internal Consumption Tax on Imports Act
+    art. 13). A consumer's personal import is valued at 60 % of the retail price (Enforcement
+    Order art. 1-13). In yen, bases round down to JPY 1,000 and taxes to JPY 100 (Act on
+    General Rules for National Taxes art. 118, 119; Customs Act art. 13)."""
+    j = ctx.jur("JP")
+    if ctx.origin == "JP":
+        return _domestic(ctx, j)
+    assert j.threshold is not None  # noqa: S101 - table invariant
+    personal = not ctx.case.buyer_vat_id
+    factor = Decimal(j.param("personal_use_factor")) if personal else Decimal(1)
+    goods = round_to_minor(Decimal(ctx.goods) * factor, ROUND_HALF_UP)
+    taxable = goods + ctx.shipping
+    valued = "60% of the retail price" if personal else "the transaction value"
+    if ctx.within("JP small-amount exemption (taxable value)", taxable, j.threshold):
+        if ctx.category in (Category.CLOTHING, Category.CHILDREN_CLOTHING):
+            ctx.notes.append(
+                "knitted garments, leather bags and footwear are excluded from the JPY 10,000 "
+                "exemption; assumed not to be such goods"
+            )
+        return (
+            [
+                _nil(
+                    "Import consumption tax (small-amount exemption)",
+                    "JP",
+                    "de_minimis",
+                    f"taxable value ({valued} + shipping) JPY 10,000 or less",
+                    base=taxable,
+                )
+            ],
+            [],
+            Rule(
+                "jp_small_amount_exempt",
+                f"Consignment of taxable value JPY 10,000 or less ({valued} plus shipping): "
+                "no customs duty and no import consumption tax.",
+            ),
+        )
+    collected_at, scheme = ctx.collected()
+    yen = ctx.case.currency == "JPY"
+
+    def down(value: int, unit: int) -> int:
+        return value - value % unit if yen else value
+
+    base = down(taxable, 1000)
+    duty_rate = j.duty_for(ctx.category)
+    duties: list[TaxLine] = []
+    if duty_rate:
+        duties.append(
+            TaxLine(
+                name="Customs duty (estimate)",
+                rate_percent=duty_rate,
+                amount=down(pct(base, duty_rate), 100),
+                collected_at=collected_at,
+                jurisdiction="JP",
+                scheme=scheme,
+                base=base,
+                estimate=True,
+                note="simplified rate for consignments up to JPY 200,000 (category estimate)",
+            )
+        )
+    duty = sum(d.amount for d in duties)
+    food = ctx.category is Category.FOOD
+    national_rate = Decimal(j.param("national_rate_food" if food else "national_rate"))
+    tax_base = down(base + duty, 1000)
+    national = down(pct(tax_base, national_rate), 100)
+    share_num, share_den = (Decimal(x) for x in j.param("local_share").split("/"))
+    local = down(round_to_minor(Decimal(national) * share_num / share_den, ROUND_HALF_UP), 100)
+    total_rate = j.rate_for(ctx.category)
+    lines = [
+        TaxLine(
+            "Import consumption tax (national)",
+            national_rate,
+            national,
+            collected_at,
+            "JP",
+            scheme,
+            base=tax_base,
+        ),
+        TaxLine(
+            "Local consumption tax",
+            total_rate - national_rate,
+            local,
+            collected_at,
+            "JP",
+            scheme,
+            base=tax_base,
+            note="22/78 of the national consumption tax",
+        ),
+    ]
+    text = (
+        f"Import into Japan: consumption tax {total_rate}% (national {national_rate}% + local) "
+        f"on the taxable value ({valued} plus shipping) plus duty, collected at import."
+    )
+    if ctx.case.ddp:
+        text += " Prepaid at checkout (DDP)."
+    return lines, duties, Rule("jp_import", text)
+
+
 def _th(ctx: _Ctx) -> Outcome:
     j = ctx.jur("TH")
-    if ctx.case.seller_country == "TH":
+    if ctx.origin == "TH":
         return _domestic(ctx, j)
     return _import(
         ctx,
@@ -605,7 +717,7 @@ def _th(ctx: _Ctx) -> Outcome:
 
 def _vn(ctx: _Ctx) -> Outcome:
     j = ctx.jur("VN")
-    if ctx.case.seller_country == "VN":
+    if ctx.origin == "VN":
         return _domestic(ctx, j)
     rate = j.rate_for(ctx.category)
     return _import(
@@ -620,7 +732,7 @@ def _vn(ctx: _Ctx) -> Outcome:
 
 def _ph(ctx: _Ctx) -> Outcome:
     j = ctx.jur("PH")
-    if ctx.case.seller_country == "PH":
+    if ctx.origin == "PH":
         return _domestic(ctx, j)
     assert j.threshold is not None  # noqa: S101 - table invariant
     if ctx.within("PH de minimis (FOB)", ctx.goods, j.threshold):
@@ -647,11 +759,10 @@ def _ph(ctx: _Ctx) -> Outcome:
 
 def _mx(ctx: _Ctx) -> Outcome:
     j = ctx.jur("MX")
-    case = ctx.case
-    if case.seller_country == "MX":
+    if ctx.origin == "MX":
         return _domestic(ctx, j)
     rate = j.rate_for(ctx.category)
-    if case.seller_country in j.param("usmca_origins").split(","):
+    if ctx.origin in j.param("usmca_origins").split(","):
         tax_limit = Amount(Decimal(j.param("usmca_tax_usd")), "USD")
         if ctx.within("MX USMCA tax de minimis", ctx.goods, tax_limit):
             return (
@@ -684,7 +795,7 @@ def _mx(ctx: _Ctx) -> Outcome:
 
 def _id(ctx: _Ctx) -> Outcome:
     j = ctx.jur("ID")
-    if ctx.case.seller_country == "ID":
+    if ctx.origin == "ID":
         return _domestic(ctx, j)
     collected_at, scheme = ctx.collected()
     cif = ctx.goods + ctx.shipping
@@ -754,7 +865,7 @@ def _id(ctx: _Ctx) -> Outcome:
 def _br(ctx: _Ctx) -> Outcome:
     j = ctx.jur("BR")
     case = ctx.case
-    if case.seller_country == "BR":
+    if ctx.origin == "BR":
         ctx.notes.append("domestic Brazilian taxes (ICMS, PIS/COFINS, IPI) are price-inclusive")
         return [], [], Rule("br_domestic", "Domestic sale in Brazil: taxes not computed here.")
     cif = ctx.goods + ctx.shipping
@@ -823,10 +934,10 @@ def _ca(ctx: _Ctx) -> Outcome:
     prov = _region(ctx, "CA")
     if prov not in ctx.table.ca_provinces:
         raise TaxError("invalid_region", f"unknown Canadian province or territory {prov!r}")
-    if case.seller_country == "CA":
+    if ctx.origin == "CA":
         lines = _ca_lines(ctx, j, prov, ctx.goods, ctx.shipping, "checkout", "domestic")
         return lines, [], Rule("ca_domestic", _ca_text(ctx, prov, "charged at checkout"))
-    cusma = case.seller_country in j.param("cusma_origins").split(",")
+    cusma = ctx.origin in j.param("cusma_origins").split(",")
     tax_dm = j.param("cusma_tax_cad") if cusma else j.param("other_de_minimis_cad")
     duty_dm = j.param("cusma_duty_cad") if cusma else j.param("other_de_minimis_cad")
     if ctx.within("CA courier tax de minimis", ctx.goods, Amount(Decimal(tax_dm), "CAD")):
@@ -950,7 +1061,6 @@ def _ca_lines(
 
 
 def _us(ctx: _Ctx) -> Outcome:
-    case = ctx.case
     state = _region(ctx, "US")
     j = ctx.jur("US")
     unit_usd = ctx.value_in(ctx.goods, "USD")
@@ -976,7 +1086,7 @@ def _us(ctx: _Ctx) -> Outcome:
             jurisdiction=rate.jurisdiction,
             note=rate.note,
         )
-    if case.seller_country != "US":
+    if ctx.origin != "US":
         ctx.notes.append(
             "US duty not estimated: de minimis suspended since 2025-08-29; "
             "tariffs depend on HTS code and origin"
@@ -1020,6 +1130,7 @@ _HANDLERS: dict[str, Callable[[_Ctx], Outcome]] = {
     "MY": _my,
     "SA": _sa,
     "AE": _ae,
+    "JP": _jp,
     "TH": _th,
     "VN": _vn,
     "PH": _ph,
@@ -1070,6 +1181,9 @@ def normalise_case(case: TaxCase) -> TaxCase:
     return replace(
         case,
         seller_country=_country(case.seller_country, "seller_country"),
+        origin_country=_country(case.origin_country, "origin_country")
+        if case.origin_country
+        else None,
         buyer_country=buyer,
         buyer_region=region or None,
         currency=currency,

@@ -69,7 +69,9 @@ class TaxCase:
     """One checkout to quote. Money values are net of tax, in minor units of `currency`.
 
     `goods_value` is treated as one item where a rule counts per item (VOEC, US clothing).
-    `seller_eu_distance_sales_*` are the seller's EU-wide cross-border B2C sales in EUR
+    `origin_country` is where the goods ship from (the warehouse), which decides domestic
+    versus import; `seller_country` is where the seller is established (EU distance-selling
+    threshold). `seller_eu_distance_sales_*` are the seller's EU-wide cross-border B2C sales in EUR
     minor units; left out, the EUR 10,000 threshold is taken as exceeded (destination VAT).
     """
 
@@ -85,6 +87,8 @@ class TaxCase:
     seller_eu_distance_sales_current_year: int | None = None
     ddp: bool = False
     on: date | None = None
+    # Where the parcel ships from (its warehouse's country); None: the seller's country.
+    origin_country: str | None = None
 
 
 @dataclass(frozen=True)
