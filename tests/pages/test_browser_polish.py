@@ -131,3 +131,32 @@ def test_captions_roll_in_two_lines_with_translated_drafts_and_bidi(
     assert sent.inner_text() == "pay ereh kcilc"
     page.screenshot(path=str(artifacts / "shopper-ar-captions.png"))
     assert ar.problems == []
+
+
+def test_widget_height_without_a_unit_is_pixels(
+    browser: Any, site: Site, contexts: list[Watch]
+) -> None:
+    visitor = _open(browser, contexts, viewport={"width": 1024, "height": 900})
+    visitor.context.grant_permissions(["local-network-access"])
+    page = visitor.page()
+    other_site = site.url.replace("127.0.0.1", "localhost") + "/brand-site/"
+    html = (
+        "<!doctype html><html><head><title>Brand</title></head><body>"
+        f'<script src="{site.url}/widget.js" async></script>'
+        f'<castcart-show id="fixed" store="{site.demo.slug}" show="{site.demo.show_id}"'
+        ' height="900"></castcart-show>'
+        f'<castcart-show id="bad" store="{site.demo.slug}" show="{site.demo.show_id}"'
+        ' height="tall"></castcart-show></body></html>'
+    )
+    page.route(
+        f"{other_site}**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=html),
+    )
+    page.goto(other_site)
+    page.locator("#fixed iframe").wait_for()
+    height = "(id) => document.getElementById(id).shadowRoot.querySelector('iframe')"
+    height += ".getBoundingClientRect().height"
+    assert page.evaluate(f"({height})('fixed')") == 900
+    # an invalid height is ignored: the frame starts at 720 px and grows to its content
+    page.wait_for_function(f"() => ({height})('bad') >= 720")
+    assert visitor.problems == []
