@@ -127,7 +127,7 @@ def test_two_languages_and_chat_between_browsers(
     )
     es_page.locator("#cc-caption", has_text="Hola a todos").wait_for()
     ar_page.locator("#cc-caption", has_text="مرحبا بالجميع").wait_for()
-    assert ar_page.locator("#cc-caption").get_attribute("lang") == "ar"
+    assert ar_page.locator("#cc-caption .caption-line").get_attribute("lang") == "ar"
 
     # Phone-sized: nothing overflows sideways.
     for page in (es_page, ar_page):

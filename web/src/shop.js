@@ -3,6 +3,7 @@
 
 import { api, ApiError } from "./lib/api.js";
 import { ChatLog, chatErrorText } from "./lib/chat.js";
+import { CaptionOverlay } from "./lib/captions.js";
 import { Engagement } from "./lib/engagement.js";
 import { LiveChannel } from "./lib/live.js";
 import { play } from "./lib/player.js";
@@ -412,8 +413,7 @@ const engagement = new Engagement(
   "shopper",
 );
 const myTickets = new Set(); // giveaway tickets of this shopper, to recognise a win
-const caption = $("#cc-caption");
-let captionTimer = null;
+const captions = new CaptionOverlay($("#cc-caption"));
 
 function setStatus(status) {
   show($("#cc-live-badge"), status === "live");
@@ -485,14 +485,7 @@ const live = new LiveChannel({
       refreshPrices();
     },
     slow_mode: (f) => chat.system(f.seconds ? t("shop.slow_mode_on", { seconds: number(f.seconds) }) : t("shop.slow_mode_off")),
-    caption: (f) => {
-      const text = f.lang === lang ? f.text : (f.translations && f.translations[lang]) || f.text;
-      caption.textContent = text;
-      caption.setAttribute("lang", f.lang === lang || (f.translations && f.translations[lang]) ? lang : f.lang || "");
-      show(caption, Boolean(text));
-      clearTimeout(captionTimer);
-      captionTimer = setTimeout(() => show(caption, false), 7000);
-    },
+    caption: (f) => captions.add(f),
     muted: (f) => {
       const until = f.until ? new Intl.DateTimeFormat(lang, { timeStyle: "short" }).format(new Date(f.until)) : null;
       chat.system(until ? t("shop.muted_until", { time: until }) : t("shop.unmuted"));

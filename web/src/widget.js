@@ -6,6 +6,8 @@
 // styles cannot reach into the payment flow, and the host needs no CORS or CSP changes
 // beyond allowing the frame. The frame reports its height so it never scrolls inside.
 
+import { frameHeight } from "./lib/size.js";
+
 (() => {
   const script = document.currentScript;
   const origin = script ? new URL(script.src, location.href).origin : location.origin;
@@ -22,7 +24,7 @@
       this.onMessage = (event) => {
         if (!this.frame || event.source !== this.frame.contentWindow || event.origin !== origin) return;
         const data = event.data || {};
-        if (data.type === "castcart:resize" && Number.isFinite(data.height) && !this.hasAttribute("height")) {
+        if (data.type === "castcart:resize" && Number.isFinite(data.height) && !frameHeight(this.getAttribute("height"))) {
           this.frame.style.height = `${Math.max(320, Math.min(4000, Math.ceil(data.height)))}px`;
         }
       };
@@ -52,14 +54,18 @@
         const value = this.getAttribute(name);
         if (value) url.searchParams.set(name, value);
       }
-      if (this.frame && this.frame.src === url.href) return;
+      if (this.frame && this.frame.src === url.href) {
+        // only the height changed: resize, do not reload the show
+        this.frame.style.height = frameHeight(this.getAttribute("height")) || this.frame.style.height;
+        return;
+      }
       const frame = document.createElement("iframe");
       frame.src = url.href;
       frame.title = this.getAttribute("title") || "Live shopping show";
       frame.allow = "autoplay; fullscreen; picture-in-picture; clipboard-write";
       frame.loading = "lazy";
       frame.referrerPolicy = "strict-origin-when-cross-origin";
-      Object.assign(frame.style, { display: "block", width: "100%", border: "0", height: this.getAttribute("height") || "720px" });
+      Object.assign(frame.style, { display: "block", width: "100%", border: "0", height: frameHeight(this.getAttribute("height")) || "720px" });
       this.style.display = this.style.display || "block";
       root.replaceChildren(frame);
       this.frame = frame;

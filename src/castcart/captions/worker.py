@@ -24,12 +24,19 @@ from castcart.lingua.translator import Translator
 
 log = logging.getLogger(__name__)
 
+# Tentative text is translated too (viewers otherwise read the untranslated draft for most
+# of each segment), but not on every recognition pass: only once it has grown or changed by
+# PARTIAL_WORDS words since the last translated draft, or PARTIAL_INTERVAL_S after it.
+PARTIAL_WORDS = 3
+PARTIAL_INTERVAL_S = 1.5
+
 
 @dataclass
 class PipelineStats:
     finals: int = 0
     tentatives: int = 0
     translated: int = 0
+    partials_translated: int = 0
     # wall-clock seconds from the arrival of a final segment's last audio to: its text
     # being ready (before translation) and its event being published (after translation)
     ready_latencies_s: list[float] = field(default_factory=list)
@@ -50,6 +57,8 @@ class CaptionPipeline:
         files: CaptionFiles | None = None,
         gate: Gate | None = None,
         tentatives: bool = True,
+        partial_words: int = PARTIAL_WORDS,
+        partial_interval_s: float = PARTIAL_INTERVAL_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store_id = store_id
@@ -66,6 +75,10 @@ class CaptionPipeline:
         self.clock = clock
         self.stats = PipelineStats()
         self._last_tentative = ""
+        self.partial_words = partial_words
+        self.partial_interval_s = partial_interval_s
+        # (segment index, words, clock) of the last tentative text that was translated
+        self._partial_translated: tuple[int, list[str], float] | None = None
         # wall time at which each second of stream audio arrived (for latency figures)
         self._arrivals: list[tuple[float, float]] = []
 
@@ -111,7 +124,15 @@ class CaptionPipeline:
             self.stats.finals += len(finals)
         if tentative is not None and self.tentatives and tentative.text != self._last_tentative:
             self._last_tentative = tentative.text
-            events.append(self._event(tentative, lang, {}))
+            draft: dict[str, str] = {}
+            if self._partial_due(tentative):
+                self._partial_translated = (tentative.index, tentative.text.split(), self.clock())
+                out = self._translate([tentative.text], lang)
+                draft = {target: values[0] for target, values in out.items()}
+                self.stats.partials_translated += 1
+            # appended after this call's finals: the event order is the order of speech, so
+            # a draft's translation can never arrive after (and overwrite) its final
+            events.append(self._event(tentative, lang, draft))
             self.stats.tentatives += 1
         if events:
             self.publisher.publish(events)
@@ -124,6 +145,26 @@ class CaptionPipeline:
         horizon = self.streamer.stream_time - 60
         self._arrivals = [a for a in self._arrivals if a[0] >= horizon]
         return events
+
+    def _partial_due(self, tentative: Segment) -> bool:
+        """Translate this draft? Yes for a new segment's first draft, once it differs by
+        ``partial_words`` words from the last translated one, or after the interval."""
+        if self.translator is None or not self.languages:
+            return False
+        last = self._partial_translated
+        if last is None or last[0] != tentative.index:
+            return True
+        index, words, at = last
+        current = tentative.text.split()
+        same = 0
+        for a, b in zip(words, current, strict=False):
+            if a != b:
+                break
+            same += 1
+        changed = max(len(words), len(current)) - same
+        if changed >= self.partial_words:
+            return True
+        return changed > 0 and self.clock() - at >= self.partial_interval_s
 
     def _translate(self, texts: list[str], lang: str | None) -> dict[str, list[str]]:
         if self.translator is None or lang is None:

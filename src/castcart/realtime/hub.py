@@ -302,10 +302,21 @@ def frame_for(event: DomainEvent) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
+# Bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): an RLO
+# in a chat line reverses the text after it ("gpj.exe" spoofing) and an unclosed one leaks
+# into what the page shows next. The plain marks (LRM, RLM, ALM) stay: they only nudge
+# neutral characters and Arabic and Hebrew writers use them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _clean_text(text: str) -> str:
-    """Drop control characters other than newline and tab; chat is plain text."""
+    """Drop control characters other than newline and tab, and bidi embeddings, overrides
+    and isolates; chat is plain text."""
     return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+        ch
+        for ch in text
+        if ch in "\n\t"
+        or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in BIDI_CONTROLS)
     ).strip()
 
 

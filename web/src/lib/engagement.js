@@ -66,10 +66,10 @@ export class Engagement {
     const opts = options(f);
     this.polls = { ...(this.polls || {}), [id]: { question: f.question, opts } };
     const card = this.card(`poll:${id}`, t("widget.poll"));
-    card.append(h("h3", {}, t("widget.poll")), h("p", { class: "widget-q" }, f.question || ""));
+    card.append(h("h3", {}, t("widget.poll")), h("p", { class: "widget-q", dir: "auto" }, f.question || ""));
     const group = h("div", { class: "widget-options", role: "group", "aria-label": f.question || t("widget.poll") });
     for (const o of opts) {
-      const b = h("button", { type: "button", class: "option" }, o.label);
+      const b = h("button", { type: "button", class: "option", dir: "auto" }, o.label);
       if (this.role === "shopper")
         b.addEventListener("click", () =>
           this.run(b, () => this.actions.vote(id, o)).then((ok) => {
@@ -96,13 +96,13 @@ export class Engagement {
     const votes = counts(f, opts);
     const total = votes.reduce((a, b) => a + b, 0);
     const card = this.card(`poll:${id}`, t("widget.poll"));
-    card.append(h("h3", {}, closed ? t("widget.poll_closed") : t("widget.poll")), h("p", { class: "widget-q" }, known.question || f.question || ""));
+    card.append(h("h3", {}, closed ? t("widget.poll_closed") : t("widget.poll")), h("p", { class: "widget-q", dir: "auto" }, known.question || f.question || ""));
     const list = h("ul", { class: "results" });
     opts.forEach((o, i) => {
       const pct = total ? Math.round((votes[i] / total) * 100) : 0;
       const bar = h("span", { class: "bar" });
       bar.style.inlineSize = `${pct}%`;
-      list.append(h("li", {}, h("span", { class: "result-label" }, o.label), " ", h("span", { class: "result-pct" }, `${number(pct)}%`), bar));
+      list.append(h("li", {}, h("span", { class: "result-label", dir: "auto" }, o.label), " ", h("span", { class: "result-pct" }, `${number(pct)}%`), bar));
     });
     card.append(list, h("p", { class: "muted" }, t("widget.votes", { n: number(total) })));
     if (this.voted.has(id) || (f.my_vote !== null && f.my_vote !== undefined)) this.status(card, t("widget.voted"));
@@ -117,7 +117,7 @@ export class Engagement {
     const id = idOf(f, "giveaway");
     const card = this.card(`giveaway:${id}`, t("widget.giveaway"));
     this.giveaways = { ...(this.giveaways || {}), [id]: { title: f.title, prize: f.prize } };
-    card.append(h("h3", {}, t("widget.giveaway")), h("p", { class: "widget-q" }, f.title || ""), f.prize ? h("p", {}, f.prize) : null);
+    card.append(h("h3", {}, t("widget.giveaway")), h("p", { class: "widget-q", dir: "auto" }, f.title || ""), f.prize ? h("p", { dir: "auto" }, f.prize) : null);
     if (this.role === "shopper" && f.entered) {
       this.status(card, t("widget.entered"));
       return;
@@ -141,7 +141,7 @@ export class Engagement {
     const won = winners.some((w) => mine.has(w.ticket));
     card.append(
       h("h3", {}, t("widget.giveaway")),
-      h("p", { class: "widget-q" }, known.title || ""),
+      h("p", { class: "widget-q", dir: "auto" }, known.title || ""),
       h("p", { class: won ? "winner me" : "winner" }, won ? t("widget.you_won") : names.length ? t("widget.winner", { name: names.join(", ") }) : t("widget.no_winner")),
     );
   }
@@ -151,10 +151,10 @@ export class Engagement {
     const opts = options(f);
     this.quizzes = { ...(this.quizzes || {}), [id]: { question: f.question, opts } };
     const card = this.card(`quiz:${id}`, t("widget.quiz"));
-    card.append(h("h3", {}, t("widget.quiz")), h("p", { class: "widget-q" }, f.question || ""));
+    card.append(h("h3", {}, t("widget.quiz")), h("p", { class: "widget-q", dir: "auto" }, f.question || ""));
     const group = h("div", { class: "widget-options", role: "group", "aria-label": f.question || t("widget.quiz") });
     for (const o of opts) {
-      const b = h("button", { type: "button", class: "option" }, o.label);
+      const b = h("button", { type: "button", class: "option", dir: "auto" }, o.label);
       if (this.role === "shopper")
         b.addEventListener("click", () =>
           this.run(b, () => this.actions.answer(id, o)).then((ok) => {
@@ -183,7 +183,7 @@ export class Engagement {
     const card = this.card(`quiz:${id}`, t("widget.quiz"));
     card.append(
       h("h3", {}, t("widget.quiz")),
-      h("p", { class: "widget-q" }, known.question || ""),
+      h("p", { class: "widget-q", dir: "auto" }, known.question || ""),
       h("p", { class: "winner" }, t("widget.correct_answer", { answer: right ? right.label : String(correct ?? "") })),
     );
     if (f.answer_count !== undefined && f.answer_count !== null)
