@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     payment_webhook_secret: str = DEV_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
     allow_signup: bool = True
+    # The sandbox gateway moves no money: None means on in development/test, off in
+    # production; production refuses it unless the operator sets it explicitly, and then
+    # completing a sandbox payment needs a staff login (docs/security.md).
+    sandbox_gateway: bool | None = None
     # How long an unpaid order keeps its stock before the sweeper releases it.
     reservation_ttl_seconds: int = Field(default=900, ge=10)
     reservation_sweep_interval_seconds: float = Field(default=15.0, gt=0)
@@ -62,6 +66,16 @@ class Settings(BaseSettings):
             if self.media_ingest == "nginx" and self.media_callback_secret == DEV_SECRET:
                 raise ValueError("CASTCART_MEDIA_CALLBACK_SECRET must be set in production")
         return self
+
+    @property
+    def sandbox_enabled(self) -> bool:
+        if self.sandbox_gateway is None:
+            return self.environment != "production"
+        return self.sandbox_gateway
+
+    @property
+    def sandbox_requires_staff(self) -> bool:
+        return self.environment == "production"
 
     @property
     def effective_media_dir(self) -> Path:
