@@ -326,10 +326,14 @@ def test_unknown_placeholder_is_an_error(tmp_path: Path) -> None:
 
 
 def test_production_with_nginx_needs_a_callback_secret() -> None:
-    secrets = {"secret_key": "s" * 40, "payment_webhook_secret": "w" * 40}
+    strong = "9f3Kq-Zt7Lm2Xw8Rb4Nc6Vd1Hy5Gp0Ja"
+    secrets = {"secret_key": strong, "payment_webhook_secret": strong[::-1]}
     Settings(environment="production", **secrets)  # embedded ingest: no callbacks
     with pytest.raises(ValidationError, match="MEDIA_CALLBACK_SECRET"):
         Settings(environment="production", media_ingest="nginx", **secrets)
     Settings(
-        environment="production", media_ingest="nginx", media_callback_secret="x" * 40, **secrets
+        environment="production",
+        media_ingest="nginx",
+        media_callback_secret=strong + "x",
+        **secrets,
     )

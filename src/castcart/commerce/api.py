@@ -35,7 +35,7 @@ from castcart.core.clock import utcnow
 from castcart.core.errors import ConflictError, DomainError, NotFoundError
 from castcart.events import CartItemAdded
 from castcart.shows.service import get_show
-from castcart.web.deps import Ctx, CurrentShopper, Staff
+from castcart.web.deps import Credentials, Ctx, CurrentShopper, Staff, get_staff
 from castcart.web.errors import ERROR_RESPONSES
 
 ObjectId = Annotated[str, Path(max_length=32)]
@@ -387,19 +387,27 @@ async def payment_webhook(
 
 @webhook_router.post("/sandbox/payments/{reference}", response_model=PaymentOut, tags=["sandbox"])
 def sandbox_complete(
-    ctx: Ctx, reference: Annotated[str, Path(max_length=80)], data: SandboxOutcomeIn
+    ctx: Ctx,
+    request: Request,
+    credentials: Credentials,
+    reference: Annotated[str, Path(max_length=80)],
+    data: SandboxOutcomeIn,
 ) -> PaymentOut:
     """The sandbox gateway's stand-in for a PSP's hosted payment page: it decides the outcome
-    and delivers a signed webhook through the same verification path a real PSP uses."""
+    and delivers a signed webhook through the same verification path a real PSP uses. In
+    production (where the operator enabled it explicitly) only the store's staff may use it."""
     gateway = ctx.gateways.get("sandbox")
     if not isinstance(gateway, payments.SandboxGateway):
         raise NotFoundError("the sandbox gateway is disabled", code="gateway_not_found")
+    staff = get_staff(ctx, request, credentials) if ctx.settings.sandbox_requires_staff else None
     with ctx.db.read() as session:
         payment = session.scalar(
             select(Payment).where(Payment.reference == reference, Payment.gateway == "sandbox")
         )
-        if payment is None:
+        if payment is None or (staff is not None and staff.store_id != payment.store_id):
             raise NotFoundError("unknown payment reference", code="payment_not_found")
+        if staff is not None:
+            staff.require("orders.write")
         if payment.status != "pending":
             raise ConflictError(f"payment is already {payment.status}", code="payment_not_pending")
     headers, body = gateway.webhook_for(payment, data.outcome)

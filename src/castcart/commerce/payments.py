@@ -72,6 +72,8 @@ def verify_signature(
     now: float | None = None,
     tolerance: int = TOLERANCE_SECONDS,
 ) -> None:
+    if not secret:  # an HMAC with an empty key proves nothing: anyone can make one
+        raise AuthenticationError("webhook secret is not configured", code="signature_invalid")
     if not header:
         raise AuthenticationError("missing webhook signature", code="signature_missing")
     parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)

@@ -12,6 +12,23 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - refused outside development
 
 
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 12  # "aaaa…" or "abab…" is long enough but guessable
+
+
+def secret_problem(value: str) -> str | None:
+    """Why a secret is too weak for production, or None."""
+    if not value:
+        return "is empty"
+    if value == DEV_SECRET:
+        return "is the development default"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"is shorter than {MIN_SECRET_LENGTH} characters"
+    if len(set(value)) < MIN_SECRET_DISTINCT:
+        return f"has fewer than {MIN_SECRET_DISTINCT} distinct characters (low entropy)"
+    return None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CASTCART_", env_file=".env", extra="ignore")
 
@@ -23,6 +40,10 @@ class Settings(BaseSettings):
     payment_webhook_secret: str = DEV_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
     allow_signup: bool = True
+    # The sandbox gateway moves no money: None means on in development/test, off in
+    # production; production refuses it unless the operator sets it explicitly, and then
+    # completing a sandbox payment needs a staff login (docs/security.md).
+    sandbox_gateway: bool | None = None
     # How long an unpaid order keeps its stock before the sweeper releases it.
     reservation_ttl_seconds: int = Field(default=900, ge=10)
     reservation_sweep_interval_seconds: float = Field(default=15.0, gt=0)
@@ -54,14 +75,30 @@ class Settings(BaseSettings):
     media_poll_seconds: float = Field(default=1.0, gt=0)  # supervisor reconcile interval
 
     @model_validator(mode="after")
-    def _refuse_default_secrets_in_production(self) -> Settings:
+    def _refuse_weak_secrets_in_production(self) -> Settings:
         if self.environment == "production":
-            for name in ("secret_key", "payment_webhook_secret"):
-                if getattr(self, name) == DEV_SECRET:
-                    raise ValueError(f"CASTCART_{name.upper()} must be set in production")
-            if self.media_ingest == "nginx" and self.media_callback_secret == DEV_SECRET:
-                raise ValueError("CASTCART_MEDIA_CALLBACK_SECRET must be set in production")
+            # secret_key also derives the captions/internal signing key (captions/publish.py)
+            names = ["secret_key", "payment_webhook_secret"]
+            if self.media_ingest == "nginx":
+                names.append("media_callback_secret")
+            for name in names:
+                problem = secret_problem(getattr(self, name))
+                if problem:
+                    raise ValueError(
+                        f"CASTCART_{name.upper()} {problem} in production; generate one with "
+                        "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                    )
         return self
+
+    @property
+    def sandbox_enabled(self) -> bool:
+        if self.sandbox_gateway is None:
+            return self.environment != "production"
+        return self.sandbox_gateway
+
+    @property
+    def sandbox_requires_staff(self) -> bool:
+        return self.environment == "production"
 
     @property
     def effective_media_dir(self) -> Path:

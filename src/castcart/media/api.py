@@ -111,7 +111,8 @@ FormText = Annotated[str, Form(max_length=256)]
 
 
 def _check_secret(ctx: Ctx, secret: str) -> None:
-    if not secrets.compare_digest(secret.encode(), ctx.settings.media_callback_secret.encode()):
+    expected = ctx.settings.media_callback_secret.encode()
+    if not expected or not secrets.compare_digest(secret.encode(), expected):
         raise PermissionDeniedError("wrong callback secret", code="bad_callback_secret")
 
 

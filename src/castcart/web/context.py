@@ -35,7 +35,7 @@ class AppContext:
             self.bus.publish,
             recover_after=timedelta(seconds=self.settings.outbox_recover_after_seconds),
         )
-        if not self.gateways:
+        if not self.gateways and self.settings.sandbox_enabled:
             self.gateways = {"sandbox": SandboxGateway(self.settings.payment_webhook_secret)}
 
     @contextmanager
