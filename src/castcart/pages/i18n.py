@@ -16,9 +16,9 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
-from castcart.money.currency import minor_units
+from castcart.money.display import display_currencies, format_money, money_styles
 
 SUPPORTED: tuple[str, ...] = ("en", "es", "fr", "de", "ar", "id", "ms", "th", "vi", "pt", "zh")
 DEFAULT = "en"
@@ -110,9 +110,13 @@ class PageLocale:
         return text.format(**values) if values else text
 
     def money(self, amount_minor: int, currency: str) -> str:
-        """Integer minor units → the locale's way of writing the price (babel/CLDR)."""
-        major = Decimal(amount_minor).scaleb(-minor_units(currency))
-        return str(format_currency(major, currency, locale=self.lang))
+        """Integer minor units → the locale's way of writing the price; the page scripts
+        write it identically from ``money_boot`` (castcart.money.display)."""
+        return format_money(amount_minor, currency, self.lang)
+
+    def money_boot(self, *currencies: str) -> dict[str, Any]:
+        """Money styles of every currency the page can show, for the scripts' boot data."""
+        return money_styles(self.lang, display_currencies(currencies))
 
     def number(self, value: int | float | Decimal) -> str:
         return str(format_decimal(value, locale=self.lang))

@@ -215,6 +215,7 @@ def shopper_page(
             "default_locale": store.default_locale,
         },
         "show": show,
+        "money": loc.money_boot(store.currency),
         "hls_url": hls_url,
         "country": guessed_country,
         "embed": embeddable,
@@ -346,6 +347,7 @@ def console_page(ctx: Ctx, request: Request, show_id: ShowId, lang: LangParam = 
         "show": detail,
         "products": products,
     }
+    boot["money"] = loc.money_boot(boot["store"]["currency"])
     return _render(
         request,
         "console_show.html",
@@ -370,6 +372,7 @@ def admin_page(ctx: Ctx, request: Request, lang: LangParam = None) -> Response:
         "locales": list(SUPPORTED),
         **_staff_boot(ctx, staff),
     }
+    boot["money"] = loc.money_boot(boot["store"]["currency"])
     return _render(
         request, "admin.html", loc, {"boot": boot, "store": boot["store"]}, remember_lang=lang
     )

@@ -1,4 +1,5 @@
 // Boot data, UI strings, safe DOM building and locale formatting shared by every page.
+import { exponentOf, formatMoney } from "./money.js";
 
 const bootEl = document.getElementById("cc-boot");
 export const boot = bootEl ? JSON.parse(bootEl.textContent) : { strings: {}, lang: "en" };
@@ -39,31 +40,15 @@ export function show(el, visible = true) {
   if (el) el.hidden = !visible;
 }
 
-const digitsCache = new Map();
-/** Decimal places of a currency's minor unit (JPY 0, EUR 2, KWD 3), from the browser's ICU. */
+/** Decimal places of a currency's minor unit (JPY 0, EUR 2, IDR 2, KWD 3): the server's
+ * ISO 4217 table from the boot data, never the browser's ICU (they disagree). */
 export function currencyDigits(currency) {
-  if (!digitsCache.has(currency)) {
-    let digits = 2;
-    try {
-      digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-        .maximumFractionDigits;
-    } catch {
-      /* unknown code: keep 2 */
-    }
-    digitsCache.set(currency, digits);
-  }
-  return digitsCache.get(currency);
+  return exponentOf(boot.money, currency);
 }
 
-/** Integer minor units → the page locale's way of writing the price. */
+/** Integer minor units → the page locale's way of writing the price, as the server does. */
 export function money(amountMinor, currency) {
-  const digits = currencyDigits(currency);
-  const value = Number(amountMinor) / 10 ** digits;
-  try {
-    return new Intl.NumberFormat(lang, { style: "currency", currency }).format(value);
-  } catch {
-    return `${value.toFixed(digits)} ${currency}`;
-  }
+  return formatMoney(boot.money, amountMinor, currency);
 }
 
 /** A price typed in major units ("19.90") → integer minor units. */
