@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path as Path_
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile, status
+from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
-from castcart.catalog import service
+from castcart.catalog import images, service
 from castcart.catalog.description_check import check_descriptions
 from castcart.catalog.models import Product
 from castcart.catalog.schemas import (
@@ -141,6 +143,42 @@ def set_stock(
         return next(s for s in levels if s.warehouse_id == warehouse_id)
 
 
+def _image_dir(ctx: Ctx) -> Path_:
+    return ctx.settings.data_dir / "catalog-images"
+
+
+@router.post(
+    "/products/{product_id}/images",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProductOut,
+)
+def upload_image(
+    ctx: Ctx,
+    staff: Staff,
+    product_id: ObjectId,
+    file: Annotated[UploadFile, File(description="JPEG, PNG, WebP or GIF, at most 10 MB")],
+    alt: Annotated[str, Form(max_length=300)] = "",
+) -> ProductOut:
+    """Add an image: decoded with Pillow (anything else is refused), resized to a few widths,
+    stored under the data dir and served from ``/catalog-images/``."""
+    staff.require("catalog.write")
+    with ctx.db.read() as session:
+        service.get_product(session, staff.store_id, product_id)  # 404 before any work
+    data = file.file.read(images.MAX_UPLOAD_BYTES + 1)
+    stored = images.store(data, _image_dir(ctx))
+    with ctx.unit_of_work() as (session, _):
+        product = service.add_image(session, staff.store_id, product_id, stored.url(), alt)
+        return product_out(session, product)
+
+
+@router.delete("/products/{product_id}/images/{image_id}", response_model=ProductOut)
+def delete_image(ctx: Ctx, staff: Staff, product_id: ObjectId, image_id: ObjectId) -> ProductOut:
+    staff.require("catalog.write")
+    with ctx.unit_of_work() as (session, _):
+        product = service.remove_image(session, staff.store_id, product_id, image_id)
+        return product_out(session, product)
+
+
 @router.get("/warehouses", response_model=list[WarehouseOut])
 def list_warehouses(ctx: Ctx, staff: Staff) -> list[WarehouseOut]:
     staff.require("catalog.read")
@@ -190,3 +228,24 @@ def shop_product(
         if product.status != "active" or not allowed_in(product, country):
             raise NotFoundError("product not found", code="product_not_found")
         return product_out(session, product, public=True)
+
+
+image_router = APIRouter(tags=["shop"], include_in_schema=False)
+
+
+@image_router.get(images.URL_PREFIX + "/{name}", response_model=None)
+def product_image(
+    ctx: Ctx, request: Request, name: Annotated[str, Path(max_length=80)]
+) -> Response:
+    """An uploaded rendition. The name is its content digest, so it never changes: cached
+    for a year as immutable, with the name as a strong ETag."""
+    path = images.path_for(_image_dir(ctx), name)
+    if path is None:
+        raise NotFoundError("image not found", code="image_not_found")
+    etag = f'"{name.removesuffix(".webp")}"'
+    headers = {"Cache-Control": "public, max-age=31536000, immutable", "ETag": etag}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    response = FileResponse(path, media_type="image/webp")
+    response.headers.update(headers)
+    return response

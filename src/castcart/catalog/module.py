@@ -8,5 +8,6 @@ MODULE = DomainModule(
     routers=(
         "castcart.catalog.api:router",
         "castcart.catalog.api:shop_router",
+        "castcart.catalog.api:image_router",
     ),
 )

@@ -54,6 +54,7 @@ class Image(BaseModel):
 class ImageOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+    id: str = ""
     url: str
     alt: str
 

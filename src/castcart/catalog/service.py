@@ -267,3 +267,25 @@ def title_for(product: Product, locale: str, fallback_locale: str) -> str:
         if candidate in by_locale:
             return by_locale[candidate]
     return product.translations[0].title if product.translations else product.handle
+
+
+def add_image(session: Session, store_id: str, product_id: str, url: str, alt: str) -> Product:
+    product = get_product(session, store_id, product_id)
+    if len(product.images) >= 50:
+        raise UnprocessableError("a product has at most 50 images", code="too_many_images")
+    position = max((i.position for i in product.images), default=-1) + 1
+    product.images.append(ProductImage(url=url, alt=alt, position=position))
+    session.flush()
+    session.expire(product, ["images"])
+    return product
+
+
+def remove_image(session: Session, store_id: str, product_id: str, image_id: str) -> Product:
+    product = get_product(session, store_id, product_id)
+    image = next((i for i in product.images if i.id == image_id), None)
+    if image is None:
+        raise NotFoundError("image not found", code="image_not_found")
+    product.images.remove(image)
+    session.flush()
+    session.expire(product, ["images"])
+    return product
