@@ -67,6 +67,7 @@ def _quote(api: Api, shop: dict[str, Any], variants: list[str], country: str = "
     shopper = api.shopper(shop["store"], country=country)
     for variant in variants:
         api.add_to_cart(shopper, variant, 1)
+    shop["last_shopper"] = shopper
     return api.ok(
         "POST",
         f"/api/v1/shop/{shopper['slug']}/cart/quote",
@@ -129,6 +130,17 @@ def test_split_order_imports_only_the_berlin_parcel(api: Api, shop: dict[str, An
     assert quote["tax_amount"] == ppn["amount"]
     assert quote["due_at_import_amount"] == sum(t["amount"] for t in imported) + duty["amount"]
     assert quote["tax_rule"] == "id_consignment_mfn+id_domestic"
+
+    # Checkout recomputes the same split server-side and records it.
+    order = api.checkout(
+        shop["last_shopper"], country="ID", expected_total_amount=quote["total_amount"]
+    )
+    assert order["total_amount"] == quote["total_amount"]
+    assert order["due_at_import_amount"] == quote["due_at_import_amount"]
+    assert order["tax_rule"] == quote["tax_rule"]
+    recorded = {(t["kind"], t["collected_at"], t["amount"]) for t in order["tax_lines"]}
+    assert ("tax", "checkout", ppn["amount"]) in recorded
+    assert ("duty", "import", duty["amount"]) in recorded
 
 
 def test_a_multi_country_lane_flags_customs_per_destination(api: Api) -> None:

@@ -26,10 +26,14 @@ def test_quote_writes_one_result_per_case(tmp_path: Path) -> None:
          "goods_value": "135.01", "currency": "GBP", "shipping_value": "0", "buyer_vat_id": ""},
         {"seller_country": "JP", "buyer_country": "AU", "category": "general",
          "goods_value": "50000", "currency": "JPY", "shipping_value": "1500"},
+        {"seller_country": "DE", "origin_country": "ID", "buyer_country": "ID",
+         "goods_value": "100.00", "currency": "USD"},
     ]  # fmt: skip
     code, out = run(tmp_path, [json.dumps(c) for c in cases])
     assert code == 0
-    assert len(out) == 3
+    assert len(out) == 4
+    # A German seller's parcel from its Jakarta warehouse: domestic PPN, not an import.
+    assert out[3]["rule"]["id"] == "id_domestic"  # type: ignore[index]
     de = out[0]
     assert de["rule"]["id"] == "eu_ioss_low_value"  # type: ignore[index]
     assert de["lines"] == [

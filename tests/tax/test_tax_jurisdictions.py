@@ -215,9 +215,10 @@ NON_EU = [
     # Philippines above PHP 10,000: duty 5% of 21,000 = 1,050; VAT 12% of 22,050 = 2,646.
     Row("CN", "PH", "20000.00", "PHP", "1000.00", "general", None, "ph_import",
         [("Import VAT", "12", "2646.00", "import")], [("1050.00", "import")]),
-    # Mexico: IVA 16% of 1,100 = 176.00 at import; food 0%.
-    Row("CN", "MX", "1000.00", "MXN", "100.00", "general", None, "mx_import_iva",
-        [("Import IVA", "16", "176.00", "import")], []),
+    # Mexico, courier parcel from China (no trade agreement) under USD 1,000: global rate
+    # 33.5% (since 2025-08-15) of the customs value 1,100 = 368.50 at import (RGCE 3.7.3).
+    Row("CN", "MX", "1000.00", "MXN", "100.00", "general", None, "mx_courier_global_rate",
+        [("Tasa global (courier: duty and IVA)", "33.5", "368.50", "import")], []),
     Row("MX", "MX", "1000.00", "MXN", "100.00", "food", None, "mx_domestic",
         [("IVA", "0", "0.00", "checkout")], []),
     # Indonesia USD 3-1,500: duty 7.5% of 55 = 4.13; VAT 11% of 59.13 = 6.50.

@@ -87,8 +87,12 @@ def test_canada_cusma_courier_de_minimis() -> None:
 
 def test_mexico_usmca_de_minimis() -> None:
     assert quote(case("US", "MX", "50.00", "USD")).rule.id == "mx_usmca_de_minimis"
-    assert quote(case("US", "MX", "50.01", "USD")).rule.id == "mx_import_iva"
-    assert quote(case("CN", "MX", "10.00", "USD")).rule.id == "mx_import_iva"
+    # Above USD 50 from the US: the 17 % courier global rate up to USD 117, then IVA.
+    assert quote(case("US", "MX", "50.01", "USD")).rule.id == "mx_courier_global_rate"
+    assert quote(case("US", "MX", "117.00", "USD")).rule.id == "mx_courier_global_rate"
+    assert quote(case("US", "MX", "117.01", "USD")).rule.id == "mx_import_iva"
+    assert quote(case("CN", "MX", "10.00", "USD")).rule.id == "mx_courier_global_rate"
+    assert quote(case("CN", "MX", "1000.01", "USD")).rule.id == "mx_import_iva"
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,7 @@ def case_from_json(raw: object) -> TaxCase:
         raise TaxError("invalid_field", f"date must be YYYY-MM-DD, got {on_raw!r}") from exc
     return TaxCase(
         seller_country=_text(raw, "seller_country") or "",
+        origin_country=_text(raw, "origin_country"),
         buyer_country=_text(raw, "buyer_country") or "",
         buyer_region=_text(raw, "buyer_region"),
         category=category,

@@ -3,8 +3,8 @@
 Conventions: money in int minor units of the case currency; percentages as Decimal; every
 tax amount rounded once, ROUND_HALF_UP to the minor unit, per invoice (on the summed base)
 or per line (goods and shipping separately) as the jurisdiction's table entry says.
-Thresholds are compared in the threshold's own currency after converting the value with
-the FX snapshot (rounded to that currency's minor unit, ROUND_HALF_EVEN).
+Thresholds are compared in the threshold's own currency on the exact value converted with
+the FX snapshot; the recorded value is rounded to that currency's minor unit (half-even).
 """
 
 from __future__ import annotations
@@ -82,7 +82,12 @@ class _Ctx:
     def within(self, name: str, amount: int, limit: Amount, *, strict: bool = False) -> bool:
         """Is `amount` at or under (or strictly under) `limit`, compared in its currency?"""
         value = self.value_in(amount, limit.currency)
-        ok = value < limit.value if strict else value <= limit.value
+        # Decide on the exact converted value: NOK 3,000.001 exceeds NOK 3,000 although it
+        # shows as 3,000.00 (the recorded value is rounded for display only).
+        exact = self.fx.convert_decimal(
+            Money(amount, self.case.currency).to_decimal(), self.case.currency, limit.currency
+        )
+        ok = exact < limit.value if strict else exact <= limit.value
         self.thresholds.append(
             ThresholdCheck(
                 name=name,
@@ -702,30 +707,86 @@ def _jp(ctx: _Ctx) -> Outcome:
 
 
 def _th(ctx: _Ctx) -> Outcome:
+    """Thailand: duty on the CIF value, VAT 7 % on CIF + duty (Revenue Code s. 79/2(2)).
+    Goods of CIF THB 1,500 or less were free of both until 2024-06-30, then of duty only
+    (VAT collected on goods of any value from 2024-07-01) until 2025-12-31; from 2026-01-01
+    duty applies too."""
     j = ctx.jur("TH")
     if ctx.origin == "TH":
         return _domestic(ctx, j)
+    cif = ctx.goods + ctx.shipping
+    vat_from = date.fromisoformat(j.param("low_value_vat_from"))
+    duty_from = date.fromisoformat(j.param("low_value_duty_from"))
+    limit = Amount(Decimal(j.param("low_value_thb")), "THB")
+    if ctx.on < duty_from and ctx.within("TH low-value CIF", cif, limit):
+        if ctx.on < vat_from:
+            return (
+                [_nil("VAT (low value)", "TH", "de_minimis", "CIF THB 1,500 or less", cif)],
+                [],
+                Rule("th_de_minimis", "Goods of CIF THB 1,500 or less: no duty and no VAT."),
+            )
+        return _import(
+            ctx,
+            j,
+            rule_id="th_low_value_vat",
+            text="Goods of CIF THB 1,500 or less (2024-07-01 to 2025-12-31): no duty, Thai "
+            "VAT 7% on the CIF value collected at import.",
+            duty_rate=None,
+        )
     return _import(
         ctx,
         j,
         rule_id="th_import",
         text="Imported goods: Thai VAT 7% on CIF value plus duty, collected at import (no "
-        "de minimis since 2026-01-01).",
+        "THB 1,500 de minimis since 2026-01-01).",
         duty_rate=j.duty_for(ctx.category),
     )
 
 
+def _vn_rate(ctx: _Ctx, j: Jurisdiction) -> Decimal:
+    """8 % instead of 10 % while the temporary cut runs (Decree 174/2025: to 2026-12-31)."""
+    if ctx.on > date.fromisoformat(j.param("reduced_until")):
+        cut = Decimal(j.param("reduced_from_rate"))
+        rate = j.rate_for(ctx.category)
+        return j.standard if rate == cut else rate
+    return j.rate_for(ctx.category)
+
+
 def _vn(ctx: _Ctx) -> Outcome:
+    """Vietnam: duty on the customs value (CIF), VAT on CIF + duty (VAT Law 48/2024 art. 7).
+    Express consignments of VND 1,000,000 or less were free of duty and VAT (Decision
+    78/2010/QD-TTg) until Decision 01/2025/QD-TTg repealed it from 2025-02-18."""
     j = ctx.jur("VN")
     if ctx.origin == "VN":
-        return _domestic(ctx, j)
-    rate = j.rate_for(ctx.category)
+        line = _tax(
+            ctx, j, j.tax_name, _vn_rate(ctx, j), ctx.goods, _ship(ctx, j), "checkout", "domestic"
+        )
+        return (
+            [line],
+            [],
+            Rule("vn_domestic", f"Domestic sale in Vietnam: VAT {line.rate_percent}% at checkout."),
+        )
+    cif = ctx.goods + ctx.shipping
+    repealed = date.fromisoformat(j.param("low_value_repealed"))
+    limit = Amount(Decimal(j.param("low_value_vnd")), "VND")
+    if ctx.on < repealed and ctx.within("VN express low-value", ctx.goods, limit):
+        return (
+            [_nil("VAT (low value)", "VN", "de_minimis", "VND 1,000,000 or less", cif)],
+            [],
+            Rule(
+                "vn_de_minimis",
+                "Express consignment of VND 1,000,000 or less (before 2025-02-18): no duty, "
+                "no VAT (Decision 78/2010/QD-TTg).",
+            ),
+        )
+    rate = _vn_rate(ctx, j)
     return _import(
         ctx,
         j,
         rule_id="vn_import",
         text=f"Imported goods: Vietnamese VAT {rate}% on CIF value plus duty, collected at "
         "import (low-value exemption abolished 2025-02-18).",
+        rate=rate,
         duty_rate=j.duty_for(ctx.category),
     )
 
@@ -757,12 +818,30 @@ def _ph(ctx: _Ctx) -> Outcome:
     )
 
 
+def _mx_global_rate(ctx: _Ctx, j: Jurisdiction, usmca: bool) -> tuple[Decimal, str]:
+    """The courier simplified regime's global rate (covers duty and IVA) for this origin."""
+    if usmca:
+        return Decimal(j.param("global_usmca")), "from the US or Canada"
+    fta = ctx.origin in j.param("fta_origins").split(",") or ctx.origin in EU_MEMBERS
+    if fta:
+        return Decimal(j.param("global_fta")), "from a country with a trade agreement"
+    if ctx.on >= date.fromisoformat(j.param("global_no_fta_raised_from")):
+        return Decimal(j.param("global_no_fta_raised")), "from a country without a trade agreement"
+    return Decimal(j.param("global_no_fta")), "from a country without a trade agreement"
+
+
 def _mx(ctx: _Ctx) -> Outcome:
+    """Mexico: courier parcels (RGCE rule 3.7.3). From the US/Canada: up to USD 50 free of
+    duty and IVA (USMCA art. 7.8); up to USD 117 a 17 % global rate. From elsewhere, up to
+    USD 1,000: a global rate of 19 % (33.5 % from 2025-08-15 for countries without a trade
+    agreement). The global rate replaces duty and IVA and is levied on the customs value
+    (CIF). Above those limits: general import, IVA 16 % at import, duty not estimated."""
     j = ctx.jur("MX")
     if ctx.origin == "MX":
         return _domestic(ctx, j)
-    rate = j.rate_for(ctx.category)
-    if ctx.origin in j.param("usmca_origins").split(","):
+    usmca = ctx.origin in j.param("usmca_origins").split(",")
+    global_from = date.fromisoformat(j.param("global_from"))
+    if usmca:
         tax_limit = Amount(Decimal(j.param("usmca_tax_usd")), "USD")
         if ctx.within("MX USMCA tax de minimis", ctx.goods, tax_limit):
             return (
@@ -780,11 +859,34 @@ def _mx(ctx: _Ctx) -> Outcome:
                     "Courier shipment from the US/Canada up to USD 50: no IVA and no duty.",
                 ),
             )
-        duty_limit = Amount(Decimal(j.param("usmca_duty_usd")), "USD")
-        if not ctx.within("MX USMCA duty de minimis", ctx.goods, duty_limit):
-            ctx.notes.append("duty above USD 117 depends on origin rules; not estimated")
+        limit = Amount(Decimal(j.param("usmca_duty_usd")), "USD")
+        name = "MX USMCA courier limit"
     else:
-        ctx.notes.append("duty depends on the tariff code and origin; not estimated")
+        limit = Amount(Decimal(j.param("courier_limit_usd")), "USD")
+        name = "MX courier simplified regime limit"
+    if ctx.on >= global_from and ctx.within(name, ctx.goods, limit):
+        rate, whom = _mx_global_rate(ctx, j, usmca)
+        collected_at, scheme = ctx.collected()
+        line = _tax(
+            ctx,
+            j,
+            "Tasa global (courier: duty and IVA)",
+            rate,
+            ctx.goods,
+            ctx.shipping,
+            collected_at,
+            scheme,
+            note="RGCE 3.7.3 global rate on the customs value; replaces duty and IVA",
+        )
+        text = (
+            f"Courier parcel {whom} up to USD {limit.value:,.0f}: global rate {rate}% on "
+            "the customs value (covers duty and IVA), collected at import."
+        )
+        if ctx.case.ddp:
+            text += " Prepaid at checkout (DDP)."
+        return [line], [], Rule("mx_courier_global_rate", text)
+    rate = j.rate_for(ctx.category)
+    ctx.notes.append("duty depends on the tariff code and origin; not estimated")
     return _import(
         ctx,
         j,
@@ -800,7 +902,8 @@ def _id(ctx: _Ctx) -> Outcome:
     collected_at, scheme = ctx.collected()
     cif = ctx.goods + ctx.shipping
     mfn = ctx.category.value in j.param("mfn_categories").split(",")
-    duty_free = ctx.within(
+    # Bags, shoes, textiles (and the other MFN-listed goods) never get the USD 3 relief.
+    duty_free = not mfn and ctx.within(
         "ID duty-free FOB", ctx.goods, Amount(Decimal(j.param("duty_free_fob_usd")), "USD")
     )
     simplified = duty_free or ctx.within(
