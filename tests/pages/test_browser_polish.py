@@ -160,3 +160,24 @@ def test_widget_height_without_a_unit_is_pixels(
     # an invalid height is ignored: the frame starts at 720 px and grows to its content
     page.wait_for_function(f"() => ({height})('bad') >= 720")
     assert visitor.problems == []
+
+
+def test_api_docs_render_with_no_outside_network(
+    browser: Any, site: Site, contexts: list[Watch]
+) -> None:
+    reader = _open(browser, contexts, viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def only_this_server(route: Any) -> None:
+        if route.request.url.startswith(site.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    reader.context.route("**/*", only_this_server)
+    page = reader.page()
+    page.goto(f"{site.url}/docs")
+    page.locator(".swagger-ui .info .title", has_text="castcart").wait_for()
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    assert outside == []

@@ -19,6 +19,7 @@ from castcart.core.settings import Settings, get_settings
 from castcart.modules import domain_modules
 from castcart.web import health
 from castcart.web.context import AppContext
+from castcart.web.docs import install_docs
 from castcart.web.errors import install_error_handlers
 from castcart.web.lifecycle import periodic
 
@@ -62,8 +63,11 @@ def create_app(
         version=__version__,
         summary="Live shopping for cross-border independent stores",
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_docs (no CDN)
+        redoc_url=None,
     )
     app.state.ctx = ctx
+    install_docs(app)
     install_error_handlers(app)
     app.include_router(health.router)
     for module in modules:
