@@ -13,7 +13,12 @@ import httpx
 import pytest
 
 from castcart.captions.publish import HttpPublisher
+from castcart.core.settings import Settings
+from castcart.demo.seed import seed_demo
 from castcart.events.types import CaptionSegment
+from castcart.media.models import StreamSession
+from castcart.web.app import create_app
+from tests.conftest import LiveServer
 from tests.pages.conftest import Site
 from tests.pages.test_browser import PHONE, Watch, _connected, _open
 
@@ -181,3 +186,87 @@ def test_api_docs_render_with_no_outside_network(
     page.locator(".swagger-ui .info .title", has_text="castcart").wait_for()
     page.locator(".swagger-ui .opblock").first.wait_for()
     assert outside == []
+
+
+@pytest.fixture
+def streamed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A server of its own whose demo show has had a stream (so the console shows the
+    preview), kept apart from the other tests' site."""
+    settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("streamed"))  # type: ignore[call-arg]
+    app = create_app(settings, background_tasks=False)
+    demo = seed_demo(app.state.ctx.db)
+    with app.state.ctx.db.write() as session:
+        session.add(StreamSession(show_id=demo.show_id, store_id=demo.store_id, source="embedded"))
+    with LiveServer(app) as server:
+        yield Site(server.url, app, settings, demo)
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_console_at_1280_px_login_prefilled_preview_clear_of_pin_finding_labels(
+    browser: Any, streamed_site: Site, contexts: list[Watch], artifacts: Path
+) -> None:
+    site = streamed_site
+    host = _open(browser, contexts, viewport={"width": 1280, "height": 900}, locale="de-DE")
+    console = host.page()
+    # A show link, not logged in: the login form has the show's store filled in.
+    console.goto(f"{site.url}/console/shows/{site.demo.show_id}")
+    assert "/console/login" in console.url
+    assert console.locator("#cc-login-store").input_value() == site.demo.slug
+    console.locator("#cc-login-email").fill(site.demo.host_email)
+    console.locator("#cc-login-password").fill(site.demo.password)
+    console.locator("#cc-login button[type=submit]").click()
+    console.wait_for_url(re.compile(r"/console/shows/"))
+
+    # The stream preview is shown (the show has had a stream) and stays inside its panel.
+    preview = console.locator("#cc-preview")
+    preview.wait_for(state="visible")
+    pin = console.locator(".showcase-item").first.locator("button[data-action=pin]")
+    pin.wait_for()
+    console.wait_for_timeout(300)  # let the preview's layout settle
+    preview_box = preview.bounding_box()
+    pin_box = pin.bounding_box()
+    panel_box = console.locator("section[aria-labelledby=stream-title]").bounding_box()
+    assert preview_box is not None
+    assert pin_box is not None
+    assert panel_box is not None
+    assert not _overlap(preview_box, pin_box), (preview_box, pin_box)
+    assert preview_box["y"] + preview_box["height"] <= panel_box["y"] + panel_box["height"] + 1
+    assert preview_box["x"] + preview_box["width"] <= panel_box["x"] + panel_box["width"] + 1
+    # ...and the Pin button is what a click at its centre reaches.
+    hit = console.evaluate(
+        """([x, y]) => { const el = document.elementFromPoint(x, y);
+        return el && el.closest('button[data-action=pin]') !== null; }""",
+        [pin_box["x"] + pin_box["width"] / 2, pin_box["y"] + pin_box["height"] / 2],
+    )
+    assert hit
+    before = pin.get_attribute("aria-pressed")
+    pin.click(timeout=5000)  # no trial: a covered button would time out here
+    console.locator(".showcase-item").first.locator(
+        f"button[data-action=pin][aria-pressed={'false' if before == 'true' else 'true'}]"
+    ).wait_for()
+
+    # Pin the silk scarf and contradict its catalog record: the finding reads in German.
+    with httpx.Client(base_url=site.url) as http:
+        products = http.get(f"/api/v1/shop/{site.demo.slug}/products").json()
+    scarf = next(p["id"] for p in products if p["handle"] == "silk-scarf")
+    item = f".showcase-item[data-product-id='{scarf}']"
+    scarf_pin = console.locator(f"{item} button[data-action=pin]")
+    if scarf_pin.get_attribute("aria-pressed") != "true":
+        scarf_pin.click()
+        console.locator(f"{item} button[aria-pressed=true]").wait_for()
+    console.locator("#cc-chat-input").fill("This scarf is made of 100% cotton.")
+    console.locator("#cc-chat-form button[type=submit]").click()
+    label = console.locator("#cc-alerts .alert strong[data-category=fact_contradiction]")
+    label.wait_for()
+    assert label.inner_text() == "Widerspricht den Produktangaben"
+    assert "fact_contradiction" not in console.locator("#cc-alerts").inner_text()
+    console.screenshot(path=str(artifacts / "console-1280-de.png"), full_page=True)
+    assert host.problems == []

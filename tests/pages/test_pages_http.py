@@ -221,3 +221,17 @@ def test_widget_loader_is_served_to_any_site(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("text/javascript")
     assert response.headers["access-control-allow-origin"] == "*"
     assert "castcart-show" in response.text
+
+
+def test_login_from_a_show_link_has_the_store_filled_in(
+    client: TestClient, shop: dict[str, Any]
+) -> None:
+    slug = shop["store"]["store"]["slug"]
+    response = client.get(f"/console/shows/{shop['show']['id']}", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"&store={slug}")
+    page = client.get(response.headers["location"])
+    assert f'value="{slug}"' in page.text
+    # an unknown show gives away no store
+    unknown = client.get("/console/shows/not-a-show", follow_redirects=False)
+    assert "store=" not in unknown.headers["location"]

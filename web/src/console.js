@@ -300,7 +300,10 @@ function addAlert(f) {
     h(
       "li",
       {},
-      h("strong", {}, t(`finding.${x.category}`) === `finding.${x.category}` ? x.category : t(`finding.${x.category}`)),
+      // a category this page has no label for (a newer rule pack) still reads as words
+      t(`finding.${x.category}`) === `finding.${x.category}`
+        ? h("strong", { title: x.category }, t("finding.other"))
+        : h("strong", { dataset: { category: x.category } }, t(`finding.${x.category}`)),
       x.market ? ` (${x.market})` : "",
       x.suggestion ? ` — ${x.suggestion}` : "",
     ),

@@ -29,6 +29,7 @@ from castcart.catalog.api import product_out
 from castcart.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from castcart.pages.i18n import LANG_COOKIE, SUPPORTED, PageLocale, negotiate, region_of
 from castcart.shows import api as shows_api
+from castcart.shows.models import Show
 from castcart.web.deps import SESSION_COOKIE, Ctx, Staff, StoreSlug
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -265,11 +266,22 @@ def _staff_from_cookie(ctx: Ctx, request: Request) -> accounts.StaffPrincipal | 
         return None
 
 
-def _to_login(request: Request) -> RedirectResponse:
+def _to_login(request: Request, store_slug: str | None = None) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    # the store is known from a show link: the host then types only e-mail and password
+    store = f"&store={quote(store_slug, safe='')}" if store_slug else ""
     return RedirectResponse(
-        f"/console/login?next={quote(target, safe='')}", status_code=status.HTTP_303_SEE_OTHER
+        f"/console/login?next={quote(target, safe='')}{store}",
+        status_code=status.HTTP_303_SEE_OTHER,
     )
+
+
+def _show_store_slug(ctx: Ctx, show_id: str) -> str | None:
+    """The slug of the store a show belongs to (public: it is in the shopper page's URL)."""
+    with ctx.db.read() as session:
+        show = session.get(Show, show_id)
+        store = session.get(Store, show.store_id) if show is not None else None
+        return store.slug if store is not None else None
 
 
 def _staff_boot(ctx: Ctx, staff: accounts.StaffPrincipal) -> dict[str, Any]:
@@ -327,7 +339,7 @@ def console_page(ctx: Ctx, request: Request, show_id: ShowId, lang: LangParam = 
     loc = _locale(request, lang)
     staff = _staff_from_cookie(ctx, request)
     if staff is None:
-        return _to_login(request)
+        return _to_login(request, _show_store_slug(ctx, show_id))
     try:
         staff.require("shows.read")
         detail = shows_api.get_show(ctx, staff, show_id).model_dump(mode="json")

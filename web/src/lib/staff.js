@@ -1,7 +1,7 @@
 // Staff pages: logout, and error display shared by the console and the admin.
 
 import { api } from "./api.js";
-import { $ } from "./ui.js";
+import { $, boot } from "./ui.js";
 
 export function wireLogout() {
   const button = $("#cc-logout");
@@ -10,7 +10,10 @@ export function wireLogout() {
     try {
       await api("POST", "/api/v1/auth/logout");
     } finally {
-      location.assign("/console/login");
+      // back to this page's login, with the store filled in
+      const params = new URLSearchParams({ next: location.pathname });
+      if (boot.store && boot.store.slug) params.set("store", boot.store.slug);
+      location.assign(`/console/login?${params}`);
     }
   });
 }
