@@ -64,10 +64,9 @@ def decode(data: bytes) -> Image.Image:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as exc:
         raise _invalid("the file is not a readable image") from exc
-    image = ImageOps.exif_transpose(image)
-    return image.convert(
-        "RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB"
-    )
+    upright: Image.Image = ImageOps.exif_transpose(image)
+    alpha = "A" in upright.getbands() or "transparency" in upright.info
+    return upright.convert("RGBA" if alpha else "RGB")
 
 
 def store(data: bytes, directory: Path) -> StoredImage:

@@ -18,6 +18,7 @@ MODULE = DomainModule(
         "castcart.commerce.crossborder_api:shop_router",
         "castcart.commerce.crossborder_api:router",
         "castcart.commerce.api:webhook_router",
+        "castcart.commerce.fulfilment_api:router",
     ),
     lifespan=("castcart.commerce.module:reservation_sweeper",),
 )

@@ -7,4 +7,5 @@ from castcart.core.modules import DomainModule
 MODULE = DomainModule(
     "pages",
     install=("castcart.pages:install",),
+    routers=("castcart.pages.admin_orders:router",),
 )

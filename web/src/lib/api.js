@@ -20,7 +20,9 @@ function cookie(name) {
  */
 export async function api(method, url, { body, token, headers = {} } = {}) {
   const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body; // multipart (file uploads): the browser sets the boundary
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }

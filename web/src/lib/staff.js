@@ -25,3 +25,11 @@ export function reportError(box, err) {
   clearTimeout(box._timer);
   box._timer = setTimeout(() => (box.hidden = true), 8000);
 }
+
+/** Clear a previous error (each new submit starts clean, so an old error never sits next to
+ * a later "Saved."). */
+export function clearError(box) {
+  clearTimeout(box._timer);
+  box.textContent = "";
+  box.hidden = true;
+}
