@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
+from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
@@ -23,6 +24,7 @@ from castcart.catalog.schemas import (
 )
 from castcart.compliance.restricted import restricted_markets, restrictions
 from castcart.core.errors import NotFoundError
+from castcart.core.validation import known_country
 from castcart.web.deps import Ctx, PublicStore, Staff
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -31,7 +33,9 @@ ObjectId = Annotated[str, Path(max_length=32)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=10**6)]
 ViewerCountry = Annotated[
-    str | None, Query(pattern=r"^[A-Z]{2}$", description="the viewer's country (ISO 3166)")
+    str | None,
+    Query(pattern=r"^[A-Z]{2}$", description="the viewer's country (ISO 3166)"),
+    AfterValidator(lambda c: None if c is None else known_country(c)),
 ]
 
 
