@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile, status
 from fastapi.responses import FileResponse
+from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
@@ -25,6 +26,7 @@ from castcart.catalog.schemas import (
 )
 from castcart.compliance.restricted import restricted_markets, restrictions
 from castcart.core.errors import NotFoundError
+from castcart.core.validation import known_country
 from castcart.web.deps import Ctx, PublicStore, Staff
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -33,7 +35,9 @@ ObjectId = Annotated[str, Path(max_length=32)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=10**6)]
 ViewerCountry = Annotated[
-    str | None, Query(pattern=r"^[A-Z]{2}$", description="the viewer's country (ISO 3166)")
+    str | None,
+    Query(pattern=r"^[A-Z]{2}$", description="the viewer's country (ISO 3166)"),
+    AfterValidator(lambda c: None if c is None else known_country(c)),
 ]
 
 

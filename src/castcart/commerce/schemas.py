@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -11,7 +12,7 @@ from pydantic import (
     model_validator,
 )
 
-from castcart.core.validation import Timestamp
+from castcart.core.validation import Timestamp, known_country, known_locale
 
 Id = Annotated[str, StringConstraints(max_length=32)]
 CouponCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{2,40}$")]
@@ -125,10 +126,17 @@ class CartOut(BaseModel):
     subtotal_amount: int
 
 
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+# Real codes only: a 422 for ZZ / xx-YY rather than a silently wrong market.
+CountryCode = Annotated[
+    str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(known_country)
+]
 RegionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
-Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Locale = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+    AfterValidator(known_locale),
+]
 PaymentMethodId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
 
 

@@ -27,6 +27,7 @@ from castcart.accounts.models import StaffUser, Store
 from castcart.catalog import service as catalog
 from castcart.catalog.api import product_out
 from castcart.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from castcart.core.validation import known_country
 from castcart.pages.i18n import LANG_COOKIE, SUPPORTED, PageLocale, negotiate, region_of
 from castcart.shows import api as shows_api
 from castcart.shows.models import Show
@@ -45,7 +46,8 @@ api_router = APIRouter(prefix="/console/api", tags=["pages"], responses=ERROR_RE
 
 ShowId = Annotated[str, PathParam(max_length=32)]
 LangParam = Annotated[str | None, Query(max_length=35)]
-CountryParam = Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")]
+# Any short text: an unknown ``?country=`` is answered on the page (see _market), not as JSON.
+CountryParam = Annotated[str | None, Query(max_length=8)]
 
 
 def install(app: FastAPI) -> None:
@@ -197,11 +199,13 @@ def shopper_page(
     try:
         with ctx.db.read() as session:
             store = accounts.get_store_by_slug(session, store_slug)
-        shop_show = shows_api.shop_show(ctx, store, show_id, country)
+        guessed_country, viewer_country, country_notice = _market(
+            loc, country, request.headers.get("accept-language"), store.country
+        )
+        shop_show = shows_api.shop_show(ctx, store, show_id, viewer_country)
     except NotFoundError:
         return _not_found(request, loc, embeddable)
     show = shop_show.model_dump(mode="json")
-    guessed_country = country or region_of(request.headers.get("accept-language"))
     hls_url = show["show"].get("hls_url") or show.get("hls_url")
     boot = {
         "page": "shop",
@@ -235,6 +239,7 @@ def shopper_page(
             "embed": embeddable,
             "countries": _countries(loc),
             "guessed_country": guessed_country,
+            "country_notice": country_notice,
         },
         embeddable=embeddable,
         media=_media_origin(hls_url),
@@ -247,6 +252,32 @@ CHECKOUT_COUNTRIES = (
     "DE", "FR", "ES", "IT", "NL", "IE", "AT", "BE", "PT", "PL", "SE", "GB", "NO", "CH",
     "US", "CA", "MX", "BR", "AU", "NZ", "SG", "MY", "TH", "ID", "PH", "VN", "SA", "AE",
 )  # fmt: skip
+
+
+def _market(
+    loc: PageLocale, requested: str | None, accept_language: str | None, store_country: str
+) -> tuple[str | None, str | None, str | None]:
+    """(destination preselected at checkout, country whose restrictions filter the
+    showcase, notice shown on the page).
+
+    An unknown or unserved ``?country=`` (``ZZ``) falls back to the store's own market,
+    said in a visible notice: the old page quietly preselected whichever country sorted
+    first (Australia). A guess from ``Accept-Language`` that is not served falls back
+    silently (the shopper asked for nothing)."""
+    home = store_country if store_country in CHECKOUT_COUNTRIES else None
+    if requested:
+        code = requested.strip().upper()
+        try:
+            real = known_country(code)
+        except ValueError:
+            real = None
+        if real in CHECKOUT_COUNTRIES:
+            return real, real, None
+        market = str(Locale.parse(loc.lang).territories.get(home or "", home or "—"))
+        notice = loc.t("shop.country_fallback", code=requested.strip()[:8], market=market)
+        return home, real or home, notice
+    guess = region_of(accept_language)
+    return (guess if guess in CHECKOUT_COUNTRIES else home), None, None
 
 
 def _countries(loc: PageLocale) -> list[tuple[str, str]]:
