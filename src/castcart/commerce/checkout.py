@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from castcart.accounts.models import Store
 from castcart.catalog.models import Product, StockLevel, Variant, Warehouse
@@ -167,7 +168,8 @@ def checkout(
 
     cart = get_or_create_cart(session, request.store.id, request.shopper_id)
     if not cart.lines:
-        raise UnprocessableError("the cart is empty", code="cart_empty")
+        _refuse_empty_cart(cart, request.now)
+    _claim_cart(session, cart)
     show = session.get(Show, cart.show_id) if cart.show_id else None
 
     destination = request.where()
@@ -246,6 +248,8 @@ def checkout(
     _record_quote(order, quoted, destination, request)
 
     _write_order(session, order, quoted, priced, request)
+    cart.checked_out_order_id = order.id
+    cart.checked_out_at = request.now
     cart.lines.clear()
     cart.coupon_code = None
     cart.share_code = None
@@ -272,6 +276,44 @@ def checkout(
         session, order.store_id, {p.variant.id for p in priced}, request.low_stock_threshold, outbox
     )
     return order, True
+
+
+# A second checkout of a cart emptied this recently is a double click, not a new purchase.
+RECENT_CHECKOUT = timedelta(minutes=2)
+
+
+def _refuse_empty_cart(cart: Cart, now: datetime) -> None:
+    if (
+        cart.checked_out_order_id is not None
+        and cart.checked_out_at is not None
+        and now - cart.checked_out_at <= RECENT_CHECKOUT
+    ):
+        raise ConflictError(
+            "this cart was just checked out",
+            code="cart_checked_out",
+            details={"order_id": cart.checked_out_order_id},
+        )
+    raise UnprocessableError("the cart is empty", code="cart_empty")
+
+
+def _claim_cart(session: Session, cart: Cart) -> None:
+    """Claim the cart for this checkout, first thing, as a compare-and-set on its version.
+
+    On PostgreSQL a concurrent checkout of the same cart waits on this row's lock until the
+    winner commits, then re-checks the condition, matches nothing and gets a 409 before it
+    priced or reserved anything; on SQLite the write lock serialises them and the loser sees
+    the emptied cart. Either way one cart becomes at most one order."""
+    result = session.execute(
+        update(Cart)
+        .where(Cart.id == cart.id, Cart.version == cart.version)
+        .values(version=Cart.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(
+            "this cart is being checked out by another request", code="cart_checked_out"
+        )
+    set_committed_value(cart, "version", cart.version + 1)  # what the row now holds
 
 
 def _record_quote(

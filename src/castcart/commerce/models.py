@@ -105,6 +105,11 @@ class Cart(Base):
     coupon_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     share_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Checkout claims the cart with ``UPDATE … WHERE version = :read``: of two concurrent
+    # checkouts of one cart only one matches the row, the other gets a clean 409.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    checked_out_order_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     lines: Mapped[list[CartLine]] = relationship(
         cascade="all, delete-orphan", order_by="CartLine.created_at", lazy="selectin"
