@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from castcart.commerce import checkout as checkout_module
-from tests.helpers import Api
+from tests.helpers import Api, address_for
 
 # Every test here runs on SQLite, and on PostgreSQL when a server is configured.
 pytestmark = pytest.mark.parametrize(
@@ -52,11 +52,12 @@ def test_same_idempotency_key_returns_the_same_order(
 ) -> None:
     shopper = api.shopper(shop["store"])
     api.add_to_cart(shopper, shop["variant_id"], 1)
-    first = api.checkout(shopper, key="order-attempt-1")
+    body = {"shipping_address": address_for("DE"), "contact_email": "alex@example.com"}
+    first = api.checkout(shopper, key="order-attempt-1", **body)
     api.add_to_cart(shopper, shop["variant_id"], 1)  # a new cart must not change the replay
     response = client.post(
         f"/api/v1/shop/{shopper['slug']}/checkout",
-        json={},
+        json=body,
         headers={**shopper["headers"], "Idempotency-Key": "order-attempt-1"},
     )
     assert response.status_code == 200
@@ -125,7 +126,7 @@ def test_failure_mid_checkout_leaves_no_order_and_stock_unchanged(
     monkeypatch.setattr(checkout_module, "emit_low_stock", crash)
     response = client.post(
         f"/api/v1/shop/{shopper['slug']}/checkout",
-        json={},
+        json={"shipping_address": address_for("DE"), "contact_email": "alex@example.com"},
         headers={**shopper["headers"], "Idempotency-Key": "crash-1234"},
     )
     assert response.status_code == 500

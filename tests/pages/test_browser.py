@@ -208,6 +208,13 @@ def test_host_pins_shopper_buys_console_counts_the_order(
     pinned.get_by_role("button", name="In den Warenkorb").click()
     shop.locator("#cc-cart-count", has_text="1").wait_for()
     shop.get_by_label("Lieferung nach").select_option("DE")
+    # The address form follows the German format (no state), labelled in German.
+    shop.get_by_label("Vollständiger Name *").fill("Lena Krüger")
+    shop.get_by_label("Straße und Hausnummer *").fill("Torstr. 1")
+    shop.get_by_label("Postleitzahl *").fill("10119")
+    shop.get_by_label("Ort *").fill("Berlin")
+    shop.get_by_label("E-Mail", exact=True).fill("lena@example.com")
+    assert shop.locator("#cc-addr-country_area").count() == 0
     shop.get_by_role("button", name="Zur Kasse").click()
     quote = shop.locator("#cc-quote")
     quote.wait_for(state="visible")

@@ -160,6 +160,49 @@ function cardFor(product) {
   );
 }
 
+/** The product's option values of a variant ("Blue / M"), else its SKU. */
+function variantLabel(variant) {
+  const values = Object.values(variant.options || {});
+  return values.length ? values.join(" / ") : variant.sku;
+}
+
+/** Variant picker (the product's options, not always the first variant) and quantity. */
+function addPicker(card, product) {
+  if (!product || $(".pick", card)) return;
+  const button = $("button.add", card);
+  const variants = product.variants || [];
+  const pick = h("div", { class: "pick" });
+  const current = variants.find((v) => v.id === card.dataset.variantId) || variants[0];
+  if (variants.length > 1) {
+    const id = `cc-variant-${product.id}`;
+    const select = h(
+      "select",
+      { id, class: "variant" },
+      variants.map((v) => h("option", { value: v.id, selected: v.id === current.id }, variantLabel(v))),
+    );
+    select.addEventListener("change", () => {
+      card.dataset.variantId = select.value;
+      button.dataset.variantId = select.value;
+      syncAvailability(card, variants.find((v) => v.id === select.value));
+      refreshPrices();
+    });
+    pick.append(h("label", { for: id }, t("shop.variant")), select);
+  }
+  const qid = `cc-qty-${product.id}`;
+  pick.append(h("label", { for: qid }, t("shop.quantity")), h("input", { id: qid, class: "qty", type: "number", min: 1, max: 100, value: 1, inputmode: "numeric" }));
+  button.before(pick);
+  syncAvailability(card, current);
+}
+
+function syncAvailability(card, variant) {
+  const button = $("button.add", card);
+  const available = (variant && variant.available) ?? 0;
+  button.disabled = available <= 0;
+  button.textContent = available > 0 ? t("shop.add_to_cart") : t("shop.sold_out");
+  const qty = $(".qty", card);
+  if (qty) qty.max = String(Math.max(1, Math.min(100, available)));
+}
+
 function renderCards() {
   const wanted = [...showData.showcase].sort((a, b) => a.position - b.position).map((i) => i.product_id);
   const current = $$(".card", cardsList).map((c) => c.dataset.productId);
@@ -169,6 +212,8 @@ function renderCards() {
     const byId = new Map(showData.products.map((p) => [p.id, p]));
     cardsList.replaceChildren(...wanted.filter((id) => byId.has(id)).map((id) => cardFor(byId.get(id))));
   }
+  const products = new Map(showData.products.map((p) => [p.id, p]));
+  for (const card of $$(".card", cardsList)) addPicker(card, products.get(card.dataset.productId));
   livePrices.clear();
   for (const p of showData.live_prices || []) livePrices.set(p.variant_id, p.price_amount);
   for (const s of showData.flash_sales || []) sales.set(s.variant_id, s);
@@ -256,7 +301,9 @@ function renderCart(cart) {
   if (lines.length) cartLines.append(h("li", { class: "cart-subtotal" }, h("span", {}, t("shop.subtotal")), h("span", {}, money(cart.subtotal_amount, cart.currency))));
   show($("#cc-cart-empty"), !lines.length);
   show(quoteForm, lines.length > 0);
+  show($("#cc-coupon-form"), lines.length > 0);
   show(quoteBox, false);
+  if (lines.length && !addressFor) loadAddressForm().catch((err) => formError(err.message));
 }
 
 async function addToCart(button) {
@@ -267,7 +314,9 @@ async function addToCart(button) {
       await shopApi("PATCH", "/cart", { body: { show_id: showId } }); // live prices apply
       cartAttached = true;
     }
-    const cart = await shopApi("POST", "/cart/lines", { body: { variant_id: button.dataset.variantId, quantity: 1 } });
+    const qty = $(".qty", button.closest(".card"));
+    const quantity = Math.max(1, Math.min(100, Number.parseInt(qty ? qty.value : "1", 10) || 1));
+    const cart = await shopApi("POST", "/cart/lines", { body: { variant_id: button.dataset.variantId, quantity } });
     renderCart(cart);
     orderStatus.textContent = t("shop.added");
   } catch (err) {
@@ -302,7 +351,9 @@ function deliveryText(q) {
   return "";
 }
 
+let lastQuote = null;
 function renderQuote(q) {
+  lastQuote = q;
   const cur = q.currency;
   $("#cc-quote-lines").replaceChildren(
     ...q.lines.map((l) => h("tr", {}, h("th", { scope: "row", dir: "auto" }, `${l.title} × ${number(l.quantity)}`), h("td", {}, money(l.line_total_amount, cur)))),
@@ -338,17 +389,145 @@ function renderQuote(q) {
   show(quoteBox, true);
 }
 
+// The address fields follow the destination's format (GET checkout/address-form/{CC}).
+const addressBox = $("#cc-address");
+let addressFor = null;
+
+async function loadAddressForm() {
+  const country = $("#cc-country").value;
+  if (addressFor === country) return;
+  const typed = addressValues();
+  const form = await api("GET", `${shopBase}/checkout/address-form/${encodeURIComponent(country)}?locale=${encodeURIComponent(lang)}`);
+  addressFor = country;
+  addressBox.replaceChildren(
+    ...form.fields.map((f) => {
+      const id = `cc-addr-${f.name}`;
+      const attrs = { id, name: f.name, required: f.required, "aria-describedby": `cc-err-${f.name}`, dataset: { address: f.name } };
+      let input;
+      if (f.choices.length) {
+        input = h("select", attrs, h("option", { value: "" }, t("shop.choose")), f.choices.map((c) => h("option", { value: c.code }, c.name)));
+      } else {
+        const auto = { name: "name", company_name: "organization", street_address: "street-address", city: "address-level2", postal_code: "postal-code" }[f.name];
+        input = h("input", { ...attrs, autocomplete: auto || null, maxlength: f.name === "street_address" ? 400 : 200, placeholder: f.example || null });
+      }
+      if (typed[f.name] && !f.choices.length) input.value = typed[f.name];
+      return h("p", { class: "field" }, h("label", { for: id }, f.label + (f.required ? " *" : "")), input, h("span", { id: `cc-err-${f.name}`, class: "field-error error", hidden: true }));
+    }),
+  );
+}
+
+function addressValues() {
+  const out = {};
+  for (const el of $$("[data-address]", addressBox)) if (el.value.trim()) out[el.dataset.address] = el.value.trim();
+  return out;
+}
+
+function contactBody() {
+  const phone = $("#cc-phone").value.trim();
+  return {
+    country: $("#cc-country").value,
+    locale: lang,
+    shipping_address: { ...addressValues(), country_code: $("#cc-country").value },
+    contact_email: $("#cc-email").value.trim() || null,
+    contact_phone: phone || null,
+    marketing_consent: $("#cc-consent").checked,
+  };
+}
+
+function formError(text) {
+  const el = $("#cc-form-error");
+  el.textContent = text || "";
+  show(el, Boolean(text));
+}
+
+function clearFieldErrors() {
+  for (const el of $$(".field-error", quoteForm)) {
+    el.textContent = "";
+    show(el, false);
+  }
+  for (const el of $$("[aria-invalid]", quoteForm)) el.removeAttribute("aria-invalid");
+  formError("");
+}
+
+/** A 422 invalid_contact shown next to each field, in the page's language. */
+function showFieldErrors(err) {
+  if (!(err instanceof ApiError) || err.code !== "invalid_contact") return false;
+  const fields = (err.details && err.details.fields) || {};
+  for (const [name, code] of Object.entries(fields)) {
+    const targets = name === "shipping_address" ? $$("[data-address][required]", addressBox).map((el) => el.dataset.address) : [name];
+    for (const target of targets) {
+      const box = document.getElementById(`cc-err-${target}`);
+      const input = quoteForm.querySelector(`[name="${target}"]`);
+      if (box) {
+        box.textContent = code === "required" ? t("shop.field_required") : t("shop.field_invalid");
+        show(box, true);
+      }
+      if (input) input.setAttribute("aria-invalid", "true");
+    }
+  }
+  formError(t("shop.check_fields"));
+  const first = quoteForm.querySelector('[aria-invalid="true"]');
+  if (first) first.focus();
+  return true;
+}
+
+$("#cc-country").addEventListener("change", () => {
+  show(quoteBox, false);
+  loadAddressForm().catch((err) => formError(err.message));
+});
+quoteForm.addEventListener("input", () => show(quoteBox, false)); // a changed address needs a new quote
+
+let quotedBody = null;
+async function requote() {
+  const body = contactBody();
+  const q = await shopApi("POST", "/cart/quote", { body });
+  quotedBody = body;
+  renderQuote(q);
+  return q;
+}
+
 quoteForm.addEventListener("submit", async (event) => {
   event.preventDefault();
+  clearFieldErrors();
   orderStatus.textContent = t("shop.quoting");
   try {
-    const q = await shopApi("POST", "/cart/quote", { body: { country: $("#cc-country").value, locale: lang } });
-    renderQuote(q);
+    await loadAddressForm();
+    const q = await requote();
     idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
     orderStatus.textContent = "";
+    couponMessage(q.coupon);
     $("#cc-place-order").focus();
   } catch (err) {
-    orderStatus.textContent = err.message;
+    orderStatus.textContent = showFieldErrors(err) ? "" : err.message;
+  }
+});
+
+// ---- coupon: only the quote says whether the server takes it ----
+function couponMessage(coupon) {
+  const el = $("#cc-coupon-status");
+  if (!coupon || !coupon.code) return;
+  const known = ["coupon_invalid", "coupon_expired", "coupon_not_started", "coupon_minimum"];
+  el.className = `coupon-status ${coupon.error ? "error" : "ok"}`;
+  if (!coupon.error) el.textContent = t("shop.coupon_applied", { code: coupon.code });
+  else el.textContent = t(known.includes(coupon.error) ? `shop.${coupon.error}` : "shop.coupon_rejected", { code: coupon.code });
+}
+
+$("#cc-coupon-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = $("#cc-coupon");
+  const code = input.value.trim().toUpperCase();
+  const el = $("#cc-coupon-status");
+  el.textContent = "";
+  try {
+    await shopApi("PATCH", "/cart", { body: { coupon_code: code || null } });
+    if (!code) return;
+    // A quote for the destination chosen so far (the address is optional for a quote).
+    const q = await shopApi("POST", "/cart/quote", { body: { country: $("#cc-country").value, locale: lang } });
+    couponMessage(q.coupon);
+    show(quoteBox, false);
+  } catch (err) {
+    el.className = "coupon-status error";
+    el.textContent = err instanceof ApiError && err.status === 422 ? t("shop.coupon_invalid", { code }) : err.message;
   }
 });
 
@@ -358,8 +537,12 @@ $("#cc-place-order").addEventListener("click", async (event) => {
   orderStatus.textContent = t("shop.placing_order");
   try {
     // The same key on a retry returns the same order, never a second one.
-    currentOrder = await shopApi("POST", "/checkout", { body: {}, headers: { "Idempotency-Key": idempotencyKey } });
-    currentPayment = await shopApi("POST", `/orders/${encodeURIComponent(currentOrder.id)}/payments?gateway=sandbox`);
+    const picked = $("#cc-pay-methods input[name=payment_method]:checked");
+    const method = picked ? picked.value : null;
+    const body = { ...quotedBody, payment_method: method, expected_total_amount: lastQuote ? lastQuote.total_amount : null };
+    currentOrder = await shopApi("POST", "/checkout", { body, headers: { "Idempotency-Key": idempotencyKey } });
+    const query = method ? `&method=${encodeURIComponent(method)}` : "";
+    currentPayment = await shopApi("POST", `/orders/${encodeURIComponent(currentOrder.id)}/payments?gateway=sandbox${query}`);
     show(quoteBox, false);
     show(quoteForm, false);
     $("#cc-sandbox-amount").textContent = money(currentPayment.amount, currentPayment.currency);
@@ -367,7 +550,10 @@ $("#cc-place-order").addEventListener("click", async (event) => {
     orderStatus.textContent = t("shop.order_created", { number: currentOrder.number });
     $("#cc-sandbox-pay").focus();
   } catch (err) {
-    orderStatus.textContent = err.message;
+    if (showFieldErrors(err)) {
+      show(quoteBox, false);
+      orderStatus.textContent = "";
+    } else orderStatus.textContent = err.message;
   } finally {
     button.disabled = false;
   }

