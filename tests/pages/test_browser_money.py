@@ -48,6 +48,10 @@ def test_eur_19_tote_is_quoted_in_the_right_rupiah(
         # Every amount of the summary is the server's writing of the quote's figure.
         total = q.get("total_amount") or q["due_at_checkout_amount"]
         assert format_money(total, "IDR", "id") in quote.inner_text()
+        # The rate's date is shown next to the converted prices (bundled: 21 Oct 2025).
+        rate_note = quote.locator(".fx-rate").inner_text()
+        assert "2025" in rate_note
+        assert "1 EUR" in rate_note
         page.screenshot(path=str(artifacts / "quote-idr.png"), full_page=True)
         assert watch.problems == []
     finally:

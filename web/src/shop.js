@@ -327,7 +327,11 @@ function renderQuote(q) {
   const delivery = deliveryText(q);
   $("#cc-quote-delivery").textContent = delivery;
   show($("#cc-quote-delivery"), Boolean(delivery));
-  $("#cc-quote-notes").replaceChildren(...(q.notes || []).map((n) => h("li", {}, n)));
+  // The rate's date next to converted prices, so an old rate is visible to the shopper.
+  const fxNote = q.fx_rate && q.fx_rate !== "1" && q.fx_as_of
+    ? [h("li", { class: "fx-rate" }, t("shop.fx_rate_of", { date: new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(q.fx_as_of)), from: boot.store.currency, rate: number(Number(q.fx_rate)), to: cur }))]
+    : [];
+  $("#cc-quote-notes").replaceChildren(...fxNote, ...(q.notes || []).map((n) => h("li", {}, n)));
   const methods = $("#cc-pay-methods");
   methods.replaceChildren(methods.querySelector("legend"));
   (q.payment_methods || []).forEach((m, i) => {
