@@ -9,9 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from castcart.commerce.taxsettings import fx_snapshot
 from castcart.money import convert
 from castcart.money.display import format_money
+from castcart.pages.i18n import catalog
 from tests.pages.conftest import Site
 from tests.pages.test_browser import PHONE, Watch
 
@@ -48,7 +51,86 @@ def test_eur_19_tote_is_quoted_in_the_right_rupiah(
         # Every amount of the summary is the server's writing of the quote's figure.
         total = q.get("total_amount") or q["due_at_checkout_amount"]
         assert format_money(total, "IDR", "id") in quote.inner_text()
+        # The rate's date is shown next to the converted prices (bundled: 21 Oct 2025).
+        rate_note = quote.locator(".fx-rate").inner_text()
+        assert "2025" in rate_note
+        assert "1 EUR" in rate_note
         page.screenshot(path=str(artifacts / "quote-idr.png"), full_page=True)
+        assert watch.problems == []
+    finally:
+        watch.close()
+
+
+def _quote(page: Any, country: str) -> dict[str, Any]:
+    page.locator("#cc-country").select_option(country)
+    with page.expect_response(re.compile(r"/cart/quote$")) as answer:
+        page.locator("#cc-quote-form button[type=submit]").click()
+    page.locator("#cc-quote").wait_for(state="visible")
+    data: dict[str, Any] = answer.value.json()
+    return data
+
+
+def _rows(page: Any) -> list[tuple[str, str, str]]:
+    rows = page.locator("#cc-quote-totals tr")
+    return [
+        (
+            rows.nth(i).get_attribute("class") or "",
+            rows.nth(i).locator("th").inner_text(),
+            rows.nth(i).locator("td").inner_text(),
+        )
+        for i in range(rows.count())
+    ]
+
+
+@pytest.mark.parametrize(("locale", "country"), [("id-ID", "ID"), ("pt-BR", "BR"), ("de-DE", "MX")])
+def test_checkout_summary_is_localized_and_labelled_by_how_tax_applies(
+    browser: Any, site: Site, artifacts: Path, locale: str, country: str
+) -> None:
+    lang = locale.split("-")[0]
+    strings = catalog(lang)
+    watch = Watch(browser, viewport=PHONE, locale=locale)
+    try:
+        page = watch.page()
+        page.goto(site.show_url)
+        page.locator(".card button.add").first.click()
+        page.locator("#cc-cart-count", has_text="1").wait_for()
+        q = _quote(page, country)
+        rows = _rows(page)
+        text = page.locator("#cc-quote").inner_text()
+        # Tax names from the page's catalog, never the engine's English.
+        for line in q["tax_lines"] + q["duty_lines"]:
+            key = f"tax.{line['name']}"
+            if key in strings and strings[key] != line["name"]:
+                assert strings[key] in text
+                assert line["name"] not in [r[1].split(" (")[0] for r in rows]
+        # "incl." only on lines inside the prices; Brazil's ICMS and duty are added on top.
+        incl = strings["shop.included"].split("{tax}")[0].strip()
+        for line in q["tax_lines"] + q["duty_lines"]:
+            label = next(
+                r[1] for r in rows if r[2] == format_money(line["amount"], q["currency"], lang)
+            )
+            assert label.startswith(incl) == bool(line["included"]), (label, line)
+        # One total to pay now; what is due at import apart and clearly labelled.
+        grand = [r for r in rows if "grand-total" in r[0]]
+        assert len(grand) == 1
+        if q["due_at_import_amount"]:
+            assert grand[0][1] == strings["shop.total_now"]
+            assert grand[0][2] == format_money(q["due_at_checkout_amount"], q["currency"], lang)
+            later = [r for r in rows if "due-import" in r[0]]
+            assert later == [
+                ("due-import", strings["shop.due_at_import_later"],
+                 format_money(q["due_at_import_amount"], q["currency"], lang))
+            ]  # fmt: skip
+        else:
+            assert grand[0][2] == format_money(q["total_amount"], q["currency"], lang)
+        # Payment methods of the buyer's market only (no Mexican SPEI in Germany, ...).
+        methods = page.locator("#cc-pay-methods label").all_inner_texts()
+        assert methods == [m["name"] for m in q["payment_methods"]]
+        assert ("SPEI" in " ".join(methods)) == (country == "MX")
+        # The cart lines are in the page language like the summary.
+        cart_titles = page.locator("#cc-cart-lines .cart-title").all_inner_texts()
+        assert cart_titles == [ln["title"] for ln in q["lines"]]
+        page.screenshot(path=str(artifacts / f"quote-{country.lower()}-{lang}.png"), full_page=True)
         assert watch.problems == []
     finally:
         watch.close()

@@ -352,6 +352,25 @@ function deliveryText(q) {
 }
 
 let lastQuote = null;
+
+/** A catalog string if the page's language has it, else the server's English text. */
+const localText = (key, english) => (boot.strings && boot.strings[key]) || english;
+
+// The quote's own notes (commerce/crossborder.py) by their English wording → catalog keys.
+const NOTE_KEYS = [
+  [/^prices include ([A-Z]{2}) tax at ([\d.]+)%; it is replaced by the destination's tax$/, "note.home_tax_replaced", ["country", "rate"]],
+  [/^cart mixes tax categories; quoted at the general rate$/, "note.mixed_categories", []],
+  [/^product category unknown to the tax table; general rate used$/, "note.unknown_category", []],
+  [/^no delivery lanes configured for this store: shipping not charged$/, "note.no_lanes", []],
+];
+function localNote(text) {
+  for (const [re, key, names] of NOTE_KEYS) {
+    const m = re.exec(text);
+    if (m && boot.strings && boot.strings[key]) return t(key, Object.fromEntries(names.map((n, i) => [n, m[i + 1]])));
+  }
+  return text;
+}
+
 function renderQuote(q) {
   lastQuote = q;
   const cur = q.currency;
@@ -361,25 +380,32 @@ function renderQuote(q) {
   const totals = [quoteRow(t("shop.subtotal"), q.subtotal_amount, cur)];
   if (q.discount_amount) totals.push(quoteRow(t("shop.discount"), -q.discount_amount, cur));
   if (q.shipping_amount !== undefined && q.shipping_amount !== null) totals.push(quoteRow(t("shop.shipping"), q.shipping_amount, cur));
+  // "incl." only for a line inside the prices (line.included); Brazil's ICMS and duty are
+  // added on top. Tax names come from the page's catalog (key "tax.<English name>").
   const taxLabel = (line) => {
-    let label = `${line.name} (${number(Number(line.rate_percent))} %)`;
+    let label = `${localText(`tax.${line.name}`, line.name)} (${number(Number(line.rate_percent))} %)`;
     if (line.collected_at === "import") label += ` · ${t("shop.at_import")}`;
-    else if (q.prices_include_tax) label = t("shop.included", { tax: label });
+    else if (line.included) label = t("shop.included", { tax: label });
     return label;
   };
   for (const line of q.tax_lines || []) totals.push(quoteRow(taxLabel(line), line.amount, cur));
   for (const line of q.duty_lines || []) totals.push(quoteRow(taxLabel(line), line.amount, cur));
-  const total = q.total_amount ?? q.due_at_checkout_amount;
-  totals.push(quoteRow(t("shop.total"), total, cur, "grand-total"));
   if (q.due_at_import_amount) {
-    totals.push(quoteRow(t("shop.total_now"), q.due_at_checkout_amount, cur));
-    totals.push(quoteRow(t("shop.due_at_import"), q.due_at_import_amount, cur));
+    // One total to pay now; what customs collects at import on its own, clearly apart.
+    totals.push(quoteRow(t("shop.total_now"), q.due_at_checkout_amount, cur, "grand-total"));
+    totals.push(quoteRow(t("shop.due_at_import_later"), q.due_at_import_amount, cur, "due-import"));
+  } else {
+    totals.push(quoteRow(t("shop.total"), q.total_amount ?? q.due_at_checkout_amount, cur, "grand-total"));
   }
   $("#cc-quote-totals").replaceChildren(...totals);
   const delivery = deliveryText(q);
   $("#cc-quote-delivery").textContent = delivery;
   show($("#cc-quote-delivery"), Boolean(delivery));
-  $("#cc-quote-notes").replaceChildren(...(q.notes || []).map((n) => h("li", {}, n)));
+  // The rate's date next to converted prices, so an old rate is visible to the shopper.
+  const fxNote = q.fx_rate && q.fx_rate !== "1" && q.fx_as_of
+    ? [h("li", { class: "fx-rate" }, t("shop.fx_rate_of", { date: new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(q.fx_as_of)), from: boot.store.currency, rate: number(Number(q.fx_rate)), to: cur }))]
+    : [];
+  $("#cc-quote-notes").replaceChildren(...fxNote, ...(q.notes || []).map((n) => h("li", {}, localNote(n))));
   const methods = $("#cc-pay-methods");
   methods.replaceChildren(methods.querySelector("legend"));
   (q.payment_methods || []).forEach((m, i) => {

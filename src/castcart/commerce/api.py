@@ -164,7 +164,7 @@ shop_router = APIRouter(
 def get_cart(ctx: Ctx, shopper: CurrentShopper) -> CartOut:
     with ctx.unit_of_work() as (session, _):
         cart = carts.get_or_create_cart(session, shopper.store.id, shopper.shopper_id)
-        return carts.cart_view(session, cart, shopper.store, "en", utcnow())
+        return carts.cart_view(session, cart, shopper.store, shopper.locale, utcnow())
 
 
 @shop_router.patch("/cart", response_model=CartOut)
@@ -173,7 +173,7 @@ def patch_cart(ctx: Ctx, shopper: CurrentShopper, data: CartPatch) -> CartOut:
     with ctx.unit_of_work() as (session, _):
         cart = carts.get_or_create_cart(session, shopper.store.id, shopper.shopper_id)
         carts.patch_cart(session, cart, data)
-        return carts.cart_view(session, cart, shopper.store, "en", utcnow())
+        return carts.cart_view(session, cart, shopper.store, shopper.locale, utcnow())
 
 
 @shop_router.post("/cart/lines", response_model=CartOut)
@@ -191,7 +191,7 @@ def add_cart_line(ctx: Ctx, shopper: CurrentShopper, data: CartLineIn) -> CartOu
                 show_id=cart.show_id,
             )
         )
-        return carts.cart_view(session, cart, shopper.store, "en", utcnow())
+        return carts.cart_view(session, cart, shopper.store, shopper.locale, utcnow())
 
 
 @shop_router.put("/cart/lines/{variant_id}", response_model=CartOut)
@@ -202,7 +202,7 @@ def set_cart_line(
     with ctx.unit_of_work() as (session, _):
         cart = carts.get_or_create_cart(session, shopper.store.id, shopper.shopper_id)
         carts.set_line_quantity(session, cart, variant_id, data.quantity)
-        return carts.cart_view(session, cart, shopper.store, "en", utcnow())
+        return carts.cart_view(session, cart, shopper.store, shopper.locale, utcnow())
 
 
 @shop_router.post(

@@ -437,7 +437,11 @@ def compose(
         registration_number=registration,
         delivery=summarise([s.promise for s in shipments or () if s.promise is not None]),
         payment_methods=[
-            {"id": m.id, "kind": m.kind.value, "name": m.display_name(destination.locale)}
+            {
+                "id": m.id,
+                "kind": m.kind.value,
+                "name": m.display_name(destination.locale, destination.country),
+            }
             for m in methods
         ],
         notes=notes + list(taxed.notes),

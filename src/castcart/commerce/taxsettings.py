@@ -14,6 +14,7 @@ from castcart.commerce.models import StoreTaxSettings
 from castcart.core.errors import UnprocessableError
 from castcart.core.settings import Settings
 from castcart.money import EcbFileProvider, FxError, FxSnapshot, bundled_snapshot
+from castcart.money.feed import LATEST, fx_dir
 from castcart.tax import Category, check_vat_id
 from castcart.tax.table import EU_MEMBERS
 
@@ -102,10 +103,14 @@ def _file_snapshot(path: Path, mtime_ns: int) -> FxSnapshot:
 
 
 def fx_snapshot(settings: Settings) -> FxSnapshot:
-    """The operator's ECB file when configured (re-read when it changes), else the bundled."""
+    """The operator's ECB file when configured (re-read when it changes), else the rates
+    `castcart fx refresh` kept under {data_dir}/fx/, else the bundled snapshot."""
     path = settings.fx_rates_file
     if path is None:
-        return bundled_snapshot()
+        kept = fx_dir(settings.data_dir) / LATEST
+        if not kept.is_file():
+            return bundled_snapshot()
+        path = kept
     try:
         return _file_snapshot(path, path.stat().st_mtime_ns)
     except (OSError, FxError) as exc:

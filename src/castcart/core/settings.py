@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=20, ge=1)
     # An ECB eurofxref-daily.xml the operator refreshes daily; empty: the bundled snapshot.
     fx_rates_file: Path | None = None
+    # `castcart fx refresh` keeps fetched rates in {data_dir}/fx/ (used when fx_rates_file
+    # is empty); the admin warns when the rates in use are older than fx_max_age_days.
+    fx_feed_url: str = ""
+    fx_max_age_days: int = Field(default=3, ge=1)
     # Video (castcart.media, docs/video.md). HLS under {media_dir}/shows/{show_id}/.
     media_dir: Path | None = None  # default: {data_dir}/media
     # embedded: castcart runs one ffmpeg RTMP listener per open show; nginx: nginx-rtmp

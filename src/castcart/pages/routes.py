@@ -417,8 +417,28 @@ def admin_page(ctx: Ctx, request: Request, lang: LangParam = None) -> Response:
     }
     boot["money"] = loc.money_boot(boot["store"]["currency"])
     return _render(
-        request, "admin.html", loc, {"boot": boot, "store": boot["store"]}, remember_lang=lang
+        request,
+        "admin.html",
+        loc,
+        {"boot": boot, "store": boot["store"], "fx_notice": _fx_notice(ctx, loc)},
+        remember_lang=lang,
     )
+
+
+def _fx_notice(ctx: Ctx, loc: PageLocale) -> str:
+    """A warning for the merchant when the rates quotes convert at are too old."""
+    from castcart.commerce.taxsettings import fx_snapshot
+    from castcart.core.errors import UnprocessableError
+    from castcart.money.feed import age_days
+
+    try:
+        snap = fx_snapshot(ctx.settings)
+    except UnprocessableError as exc:
+        return str(exc)
+    days = age_days(snap)
+    if days <= ctx.settings.fx_max_age_days:
+        return ""
+    return loc.t("admin.fx_stale", days=loc.number(days), date=snap.as_of.date().isoformat())
 
 
 @router.get("/widget.js", response_model=None)

@@ -74,12 +74,21 @@ class PaymentMethod:
     def name(self) -> str:
         return self.names["en"]
 
-    def display_name(self, locale: str = "en") -> str:
-        """The name in `locale` ("pt-BR" falls back to "pt"), else English."""
+    def display_name(self, locale: str = "en", country: str | None = None) -> str:
+        """The name in `locale` ("pt-BR" falls back to "pt"), else English. A name keyed by
+        language and *destination* ("es-MX": "... (SPEI)") wins in that market only, so a
+        market's scheme name is never offered elsewhere (SPEI to a buyer in Germany)."""
         key = locale.replace("_", "-")
-        if key in self.names:
-            return self.names[key]
-        return self.names.get(key.split("-")[0].lower(), self.names["en"])
+        lang = key.split("-")[0].lower()
+        market = country.upper() if country else None
+        candidates = [f"{lang}-{market}"] if market else []
+        if "-" in key and (market is None or key.upper().endswith(f"-{market}")):
+            candidates.append(key)  # a regional name only in its own market
+        candidates += [lang, f"en-{market}"] if market else [lang]
+        for candidate in candidates:
+            if candidate in self.names:
+                return self.names[candidate]
+        return self.names["en"]
 
     def serves(self, country: str, currency: str) -> bool:
         """Whether the method works for a shopper in `country` paying in `currency`."""

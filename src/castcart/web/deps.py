@@ -77,6 +77,7 @@ class ShopperContext:
     store: Store
     principal: ShopperPrincipal
     country: str | None = None  # decides which products the market forbids
+    locale: str = "en"  # the session's language: cart line titles are written in it
 
     @property
     def shopper_id(self) -> str:
@@ -96,7 +97,10 @@ def get_shopper(ctx: Ctx, store: PublicStore, credentials: Credentials) -> Shopp
         principal = shopper_principal(session, _token(credentials), store.id)
         shopper = session.get(Shopper, principal.shopper_id)
         return ShopperContext(
-            store=store, principal=principal, country=shopper.country if shopper else None
+            store=store,
+            principal=principal,
+            country=shopper.country if shopper else None,
+            locale=shopper.locale if shopper else "en",
         )
 
 
