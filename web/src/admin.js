@@ -41,6 +41,14 @@ let products = [];
 let warehousesLoaded = false;
 const titleOf = (p) => pickTranslation(p.translations, store.default_locale).title || p.handle;
 
+function priceRange(variants) {
+  if (!variants.length) return "—";
+  const amounts = variants.map((v) => v.price_amount);
+  const [low, high] = [Math.min(...amounts), Math.max(...amounts)];
+  const currency = variants[0].currency;
+  return low === high ? money(low, currency) : `${money(low, currency)} – ${money(high, currency)}`;
+}
+
 async function loadProducts() {
   try {
     if (!warehousesLoaded) {
@@ -51,7 +59,6 @@ async function loadProducts() {
     products = await api("GET", "/api/v1/products?limit=200");
     $("#cc-products").replaceChildren(
       ...products.map((p) => {
-        const v = p.variants[0];
         const edit = h("button", { type: "button", class: "small", "aria-label": t("admin.edit_item", { title: titleOf(p) }) }, t("admin.edit"));
         edit.addEventListener("click", () => editProduct(p));
         return h(
@@ -59,7 +66,7 @@ async function loadProducts() {
           {},
           h("td", {}, h("code", {}, p.handle)),
           h("td", {}, titleOf(p)),
-          h("td", {}, v ? money(v.price_amount, v.currency) : "—"),
+          h("td", {}, priceRange(p.variants)),
           h("td", {}, number(p.variants.reduce((n, x) => n + (x.available ?? 0), 0))),
           h("td", {}, p.status),
           h("td", {}, edit),
@@ -449,7 +456,7 @@ async function orderDetail(id) {
     });
     const slip = h("a", { href: `/admin/orders/${encodeURIComponent(o.id)}/packing-slip?lang=${encodeURIComponent(document.documentElement.lang || "en")}`, target: "_blank", rel: "noopener", class: "button" }, t("admin.packing_slip"));
     const contact = [o.contact_email && h("a", { href: `mailto:${o.contact_email}` }, o.contact_email), o.contact_email && o.contact_phone && " · ", o.contact_phone && h("a", { href: `tel:${o.contact_phone}` }, o.contact_phone)].filter(Boolean);
-    box.replaceChildren(
+    const parts = [
       h("h3", {}, t("admin.order_detail", { number: o.number })),
       h("p", {}, `${t(`order.${o.status}`)} · ${money(o.total_amount, o.currency)}`),
       h(
@@ -478,7 +485,8 @@ async function orderDetail(id) {
       h("p", { class: "button-row" }, slip, ...actions),
       o.status === "paid" ? shipForm(o) : null,
       h("ol", { class: "events" }, ...o.events.map((e) => h("li", {}, `${dateTime(e.created_at)}: ${e.from_status ? t(`order.${e.from_status}`) + " → " : ""}${t(`order.${e.to_status}`)}${e.reason ? ` (${e.reason})` : ""}`))),
-    );
+    ];
+    box.replaceChildren(...parts.filter(Boolean));
     show(box, true);
     box.focus?.();
   } catch (err) {
