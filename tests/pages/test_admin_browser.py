@@ -40,7 +40,12 @@ def _staff_token(http: httpx.Client, site: Site) -> dict[str, str]:
 def test_seller_lists_a_product_then_packs_and_ships_an_order(
     browser: Any, site: Site, artifacts: Path
 ) -> None:
-    owner = Watch(browser, viewport={"width": 1280, "height": 900}, locale="en-US")
+    owner = Watch(
+        browser,
+        viewport={"width": 1280, "height": 900},
+        locale="en-US",
+        timezone_id="Asia/Riyadh",  # the show form's local time is the seller's
+    )
     try:
         _journey(owner, site, artifacts)
     finally:
@@ -64,6 +69,7 @@ def _journey(owner: Watch, site: Site, artifacts: Path) -> None:
     # A product with two variants (size), stock in Berlin for both, and a photo.
     page.get_by_label("Handle").fill("canvas-tote")
     page.locator(".tr-title").first.fill("Canvas tote")
+    page.locator(".tr-desc").first.fill("The best tote in the world.")
     first = page.locator(".variant").nth(0)
     first.get_by_label("SKU").fill("TOTE-S")
     first.get_by_label("Options").fill("size=S, colour=blue")
@@ -86,7 +92,19 @@ def _journey(owner: Watch, site: Site, artifacts: Path) -> None:
     assert cells.nth(2).inner_text() == "€19.00 – €21.00"
     assert cells.nth(3).inner_text() == "8"  # available: 5 + 3
     assert page.locator("#cc-admin-error").is_hidden()
+    assert "compliance findings" in page.locator("#cc-admin-msg").inner_text()
+
+    # The findings are shown where they were announced; one is resolved with a note.
+    findings = page.locator("#cc-findings")
+    findings.get_by_role("heading", name="Compliance findings: Canvas tote").wait_for()
+    claim = findings.locator("li.finding", has_text="Absolute claim").first
+    assert "best" in claim.inner_text()
     page.screenshot(path=str(artifacts / "admin-product.png"), full_page=True)
+    open_before = findings.locator("li.finding.is-open").count()
+    claim.get_by_label("Note (why this is fine or what was done)").fill("Award-winning design")
+    claim.get_by_role("button", name="Mark resolved").click()
+    findings.get_by_text("Resolved: Award-winning design").wait_for()
+    assert findings.locator("li.finding.is-open").count() == open_before - 1
 
     with httpx.Client(base_url=site.url, timeout=10) as http:
         staff = _staff_token(http, site)
@@ -110,6 +128,38 @@ def _journey(owner: Watch, site: Site, artifacts: Path) -> None:
             json={"product_ids": ids},
         )
         assert put.status_code == 200, put.text
+
+    # A show for Saudi Arabia at Friday noon: the form warns (Friday prayer) before saving,
+    # and a second "Schedule" saves it with its market and showcase.
+    page.get_by_role("tab", name="Shows").click()
+    form = page.locator("#cc-show-form")
+    form.get_by_label("Title").fill("Tote launch for Riyadh")
+    form.get_by_label("Scheduled for").fill("2026-12-11T12:00")
+    form.get_by_label("Saudi Arabia (SA)").check()
+    form.get_by_label("Germany (DE)").uncheck()
+    form.get_by_label("Canvas tote").check()
+    form.get_by_role("button", name="Schedule").click()
+    warning = page.locator("#cc-schedule-check .warn").first
+    warning.wait_for()
+    assert "Saudi Arabia" in warning.inner_text()
+    assert page.locator("#cc-admin-msg").inner_text() == (
+        "The time clashes in a target market. Schedule anyway?"
+    )
+    page.screenshot(path=str(artifacts / "admin-show-schedule-check.png"), full_page=True)
+    form.get_by_role("button", name="Schedule").click()
+    page.get_by_role("link", name="Tote launch for Riyadh").wait_for()
+    assert page.locator("#cc-admin-msg").inner_text() == "Saved."
+    with httpx.Client(base_url=site.url, timeout=10) as http:
+        staff = _staff_token(http, site)
+        created = next(
+            s
+            for s in http.get("/api/v1/shows", headers=staff).json()
+            if s["title"] == "Tote launch for Riyadh"
+        )
+        assert created["markets"] == ["SA"]
+        assert created["scheduled_at"].startswith("2026-12-11T09:00")  # 12:00 in Riyadh
+        detail = http.get(f"/api/v1/shows/{created['id']}", headers=staff).json()
+        assert [item["product_id"] for item in detail["showcase"]] == [product["id"]]
 
     # The shopper page shows it with its image, available (not "Sold out").
     shop = owner.page()
