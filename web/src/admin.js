@@ -41,17 +41,32 @@ let products = [];
 let warehousesLoaded = false;
 const titleOf = (p) => pickTranslation(p.translations, store.default_locale).title || p.handle;
 
+function findingsButton(p) {
+  if (!p.open_findings) return "";
+  const b = h("button", { type: "button", class: "small warn", "aria-label": `${t("admin.findings_for", { title: titleOf(p) })}: ${t("admin.findings_open", { n: number(p.open_findings) })}` }, t("admin.findings_open", { n: number(p.open_findings) }));
+  b.addEventListener("click", () => showFindings(p.id));
+  return b;
+}
+
+function priceRange(variants) {
+  if (!variants.length) return "—";
+  const amounts = variants.map((v) => v.price_amount);
+  const [low, high] = [Math.min(...amounts), Math.max(...amounts)];
+  const currency = variants[0].currency;
+  return low === high ? money(low, currency) : `${money(low, currency)} – ${money(high, currency)}`;
+}
+
 async function loadProducts() {
   try {
     if (!warehousesLoaded) {
       warehouses = await api("GET", "/api/v1/warehouses");
       warehousesLoaded = true;
+      show($("#cc-no-warehouses"), !warehouses.length);
       if (!$("#cc-product-id").value) resetProductForm();
     }
     products = await api("GET", "/api/v1/products?limit=200");
     $("#cc-products").replaceChildren(
       ...products.map((p) => {
-        const v = p.variants[0];
         const edit = h("button", { type: "button", class: "small", "aria-label": t("admin.edit_item", { title: titleOf(p) }) }, t("admin.edit"));
         edit.addEventListener("click", () => editProduct(p));
         return h(
@@ -59,10 +74,10 @@ async function loadProducts() {
           {},
           h("td", {}, h("code", {}, p.handle)),
           h("td", {}, titleOf(p)),
-          h("td", {}, v ? money(v.price_amount, v.currency) : "—"),
+          h("td", {}, priceRange(p.variants)),
           h("td", {}, number(p.variants.reduce((n, x) => n + (x.available ?? 0), 0))),
           h("td", {}, p.status),
-          h("td", {}, edit),
+          h("td", {}, edit, " ", findingsButton(p)),
         );
       }),
     );
@@ -109,22 +124,20 @@ function parseOptions(text) {
   return out;
 }
 
+const field = (label, input) => h("span", { class: "field" }, label, input);
+
 function variantRow(v = null) {
   const n = variantSeq++;
   const stockOf = (wid) => (v ? (v.stock.find((s) => s.warehouse_id === wid) || {}).quantity : undefined);
   const row = h(
     "div",
     { class: "variant", dataset: { variantId: v ? v.id : "" } },
-    h("label", { for: `cc-v-sku-${n}` }, "SKU"),
-    h("input", { id: `cc-v-sku-${n}`, class: "v-sku", required: true, pattern: "[A-Za-z0-9._\\-]{1,64}", value: v ? v.sku : "", disabled: Boolean(v) }),
-    h("label", { for: `cc-v-options-${n}` }, t("admin.options")),
-    h("input", { id: `cc-v-options-${n}`, class: "v-options", placeholder: "size=M, colour=red", value: v ? optionsText(v.options) : "" }),
-    h("label", { for: `cc-v-price-${n}` }, `${t("admin.price")} (${store.currency})`),
-    h("input", { id: `cc-v-price-${n}`, class: "v-price", type: "number", min: 0, step: 1 / 10 ** currencyDigits(store.currency), inputmode: "decimal", required: true, value: v ? priceText(v.price_amount) : "" }),
-    ...warehouses.flatMap((w) => [
-      h("label", { for: `cc-v-stock-${n}-${w.code}` }, t("admin.stock_at", { warehouse: w.name || w.code })),
-      h("input", { id: `cc-v-stock-${n}-${w.code}`, class: "v-stock", type: "number", min: 0, step: 1, inputmode: "numeric", dataset: { warehouseId: w.id }, value: stockOf(w.id) ?? "" }),
-    ]),
+    field(h("label", { for: `cc-v-sku-${n}` }, "SKU"), h("input", { id: `cc-v-sku-${n}`, class: "v-sku", required: true, pattern: "[A-Za-z0-9._\\-]{1,64}", value: v ? v.sku : "", disabled: Boolean(v) })),
+    field(h("label", { for: `cc-v-options-${n}` }, t("admin.options")), h("input", { id: `cc-v-options-${n}`, class: "v-options", placeholder: "size=M, colour=red", value: v ? optionsText(v.options) : "" })),
+    field(h("label", { for: `cc-v-price-${n}` }, `${t("admin.price")} (${store.currency})`), h("input", { id: `cc-v-price-${n}`, class: "v-price", type: "number", min: 0, step: 1 / 10 ** currencyDigits(store.currency), inputmode: "decimal", required: true, value: v ? priceText(v.price_amount) : "" })),
+    ...warehouses.map((w) =>
+      field(h("label", { for: `cc-v-stock-${n}-${w.code}` }, t("admin.stock_at", { warehouse: w.name || w.code })), h("input", { id: `cc-v-stock-${n}-${w.code}`, class: "v-stock", type: "number", min: 0, step: 1, inputmode: "numeric", dataset: { warehouseId: w.id }, value: stockOf(w.id) ?? "" })),
+    ),
   );
   if (!v) {
     const remove = h("button", { type: "button", class: "small link" }, t("shop.remove"));
@@ -261,23 +274,90 @@ $("#cc-product-form").addEventListener("submit", async (event) => {
       }
     }
     await uploadImages(saved.id);
-    const findings = saved.compliance_findings || [];
-    notice(findings.length ? t("admin.saved_with_findings", { n: number(findings.length) }) : t("admin.saved"));
+    const findings = saved.open_findings || 0;
+    notice(findings ? t("admin.saved_with_findings", { n: number(findings) }) : t("admin.saved"));
     event.target.reset();
     resetProductForm();
     await loadProducts();
-    if (findings.length) showFindings(saved.id);
+    if (findings) showFindings(saved.id);
+    else show($("#cc-findings"), false);
   } catch (err) {
     fail(err);
   }
 });
 
 // ---- compliance findings on the product copy ----
-async function showFindings(productId) {} // eslint-disable-line no-unused-vars
+const categoryName = (c) => (t(`finding.${c}`) === `finding.${c}` ? c.replaceAll("_", " ") : t(`finding.${c}`));
+
+function findingItem(f, productId) {
+  const where = `${f.locale} · ${t(f.field === "title" ? "admin.title_field" : "admin.description")}`;
+  const item = h(
+    "li",
+    { class: `finding is-${f.status}`, dataset: { findingId: f.id } },
+    h("strong", {}, categoryName(f.category)),
+    ` (${where}, ${f.severity}): `,
+    f.excerpt ? h("q", { dir: "auto" }, f.excerpt) : "",
+    f.suggestion ? h("p", { class: "hint" }, f.suggestion) : null,
+  );
+  if (f.status === "resolved") {
+    item.append(h("p", { class: "resolved" }, t("admin.finding_resolved", { note: f.note })));
+    return item;
+  }
+  const id = `cc-finding-note-${f.id}`;
+  const note = h("input", { id, maxlength: 500, required: true });
+  const form = h("form", { class: "inline-form" }, h("label", { for: id }, t("admin.finding_note")), note, h("button", { type: "submit", class: "small" }, t("admin.finding_resolve")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearError(errorBox);
+    notice("");
+    try {
+      await api("POST", `/api/v1/findings/${encodeURIComponent(f.id)}/resolve`, { body: { note: note.value.trim() } });
+      notice(t("admin.saved"));
+      await showFindings(productId);
+      loadProducts();
+    } catch (err) {
+      fail(err);
+    }
+  });
+  item.append(form);
+  return item;
+}
+
+/** The product's findings next to the catalog: resolve with a note, edit and re-check. */
+async function showFindings(productId) {
+  const box = $("#cc-findings");
+  try {
+    const found = await api("GET", `/api/v1/products/${encodeURIComponent(productId)}/findings`);
+    const product = products.find((p) => p.id === productId);
+    const edit = h("button", { type: "button", class: "small" }, t("admin.edit"));
+    edit.addEventListener("click", () => product && editProduct(product));
+    const recheck = h("button", { type: "button", class: "small" }, t("admin.recheck"));
+    recheck.addEventListener("click", async () => {
+      clearError(errorBox);
+      try {
+        await api("POST", `/api/v1/products/${encodeURIComponent(productId)}/findings/recheck`);
+        await showFindings(productId);
+        loadProducts();
+      } catch (err) {
+        fail(err);
+      }
+    });
+    box.replaceChildren(
+      h("h3", {}, t("admin.findings_for", { title: product ? titleOf(product) : productId })),
+      found.length ? h("ul", { class: "findings" }, ...found.map((f) => findingItem(f, productId))) : h("p", {}, t("admin.no_findings")),
+      h("p", { class: "button-row" }, edit, recheck),
+    );
+    show(box, true);
+  } catch (err) {
+    fail(err);
+  }
+}
 
 // ---- shows ----
 async function loadShows() {
   try {
+    if (!products.length) products = await api("GET", "/api/v1/products?limit=200");
+    fillShowForm();
     const shows = await api("GET", "/api/v1/shows");
     $("#cc-shows").replaceChildren(
       ...shows.map((s) =>
@@ -296,16 +376,89 @@ async function loadShows() {
   }
 }
 
+// Markets a show can target: those the tax engine and checkout know (routes.CHECKOUT_COUNTRIES).
+const MARKETS = ["DE", "FR", "ES", "IT", "NL", "IE", "AT", "BE", "PT", "PL", "SE", "GB", "NO", "CH", "US", "CA", "MX", "BR", "AU", "NZ", "SG", "MY", "TH", "ID", "PH", "VN", "SA", "AE"];
+
+function fillShowForm() {
+  const markets = $("#cc-show-markets");
+  if (!markets.children.length) {
+    const named = MARKETS.map((c) => [c, regionName(c)]).sort((a, b) => a[1].localeCompare(b[1], document.documentElement.lang || "en"));
+    markets.replaceChildren(
+      ...named.map(([code, name]) =>
+        h("label", { class: "check" }, h("input", { type: "checkbox", class: "show-market", value: code, checked: code === store.country }), ` ${name} (${code})`),
+      ),
+    );
+  }
+  const chosen = new Set($$(".show-product:checked").map((i) => i.value));
+  $("#cc-show-showcase").replaceChildren(
+    ...products
+      .filter((p) => p.status === "active")
+      .map((p) => h("label", { class: "check" }, h("input", { type: "checkbox", class: "show-product", value: p.id, checked: chosen.has(p.id) }), ` ${titleOf(p)}`)),
+  );
+}
+
+const showMarkets = () => $$(".show-market:checked").map((i) => i.value);
+let checkedKey = ""; // the time + markets whose warnings the seller has seen
+
+/** Cultural scheduling check (prayer times, Ramadan, holidays) per chosen market. */
+async function checkSchedule() {
+  const box = $("#cc-schedule-check");
+  const value = $("#cc-show-when").value;
+  if (!value) return { key: "", warnings: 0 };
+  const when = new Date(value).toISOString();
+  const duration = Math.max(1, Math.round(Number($("#cc-show-duration").value) || 60));
+  const markets = showMarkets().length ? showMarkets() : [store.country];
+  const results = await Promise.all(
+    markets.map((market) =>
+      api("POST", "/api/v1/shows/schedule-check", { body: { market, starts_at: when, duration_minutes: duration, suggestions: 1 } }).catch((err) => ({ market, error: err })),
+    ),
+  );
+  let warnings = 0;
+  const items = results.flatMap((r) => {
+    if (r.error) return [h("li", { class: "warn" }, `${regionName(r.market)}: ${r.error.message}`)];
+    if (r.ok) return [h("li", { class: "ok" }, t("admin.schedule_ok", { market: regionName(r.market) }))];
+    warnings += r.warnings.length;
+    return [
+      ...r.warnings.map((w) => h("li", { class: `warn severity-${w.severity}` }, `${regionName(r.market)}: ${w.message}`)),
+      ...r.suggested_slots.map((slot) => h("li", { class: "hint" }, t("admin.schedule_suggest", { market: regionName(r.market), time: slot.local_start, zone: slot.timezone }))),
+    ];
+  });
+  box.replaceChildren(h("ul", { class: "schedule-check" }, ...items));
+  show(box, true);
+  return { key: `${when}|${duration}|${markets.join(",")}`, warnings };
+}
+
+$("#cc-check-schedule").addEventListener("click", async () => {
+  clearError(errorBox);
+  try {
+    checkedKey = (await checkSchedule()).key;
+  } catch (err) {
+    fail(err);
+  }
+});
+
 $("#cc-show-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   clearError(errorBox);
   notice("");
   try {
+    // Warnings are shown before saving; a second submit with the same time and markets saves.
+    const check = await checkSchedule();
+    if (check.warnings && check.key !== checkedKey) {
+      checkedKey = check.key;
+      notice(t("admin.schedule_confirm"));
+      return;
+    }
     const when = new Date($("#cc-show-when").value); // local time → UTC instant
-    await api("POST", "/api/v1/shows", {
-      body: { title: $("#cc-show-title").value, description: $("#cc-show-description").value, scheduled_at: when.toISOString() },
+    const created = await api("POST", "/api/v1/shows", {
+      body: { title: $("#cc-show-title").value, description: $("#cc-show-description").value, scheduled_at: when.toISOString(), markets: showMarkets() },
     });
+    const showcase = $$(".show-product:checked").map((i) => i.value);
+    if (showcase.length) await api("PUT", `/api/v1/shows/${encodeURIComponent(created.id)}/showcase`, { body: { product_ids: showcase } });
     event.target.reset();
+    checkedKey = "";
+    show($("#cc-schedule-check"), false);
+    $$(".show-market").forEach((i) => (i.checked = i.value === store.country));
     notice(t("admin.saved"));
     loadShows();
   } catch (err) {
@@ -449,7 +602,7 @@ async function orderDetail(id) {
     });
     const slip = h("a", { href: `/admin/orders/${encodeURIComponent(o.id)}/packing-slip?lang=${encodeURIComponent(document.documentElement.lang || "en")}`, target: "_blank", rel: "noopener", class: "button" }, t("admin.packing_slip"));
     const contact = [o.contact_email && h("a", { href: `mailto:${o.contact_email}` }, o.contact_email), o.contact_email && o.contact_phone && " · ", o.contact_phone && h("a", { href: `tel:${o.contact_phone}` }, o.contact_phone)].filter(Boolean);
-    box.replaceChildren(
+    const parts = [
       h("h3", {}, t("admin.order_detail", { number: o.number })),
       h("p", {}, `${t(`order.${o.status}`)} · ${money(o.total_amount, o.currency)}`),
       h(
@@ -478,7 +631,8 @@ async function orderDetail(id) {
       h("p", { class: "button-row" }, slip, ...actions),
       o.status === "paid" ? shipForm(o) : null,
       h("ol", { class: "events" }, ...o.events.map((e) => h("li", {}, `${dateTime(e.created_at)}: ${e.from_status ? t(`order.${e.from_status}`) + " → " : ""}${t(`order.${e.to_status}`)}${e.reason ? ` (${e.reason})` : ""}`))),
-    );
+    ];
+    box.replaceChildren(...parts.filter(Boolean));
     show(box, true);
     box.focus?.();
   } catch (err) {

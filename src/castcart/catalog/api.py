@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path as Path_
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile, status
 from fastapi.responses import FileResponse
@@ -9,10 +9,12 @@ from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
-from castcart.catalog import images, service
+from castcart.catalog import findings, images, service
 from castcart.catalog.description_check import check_descriptions
 from castcart.catalog.models import Product
 from castcart.catalog.schemas import (
+    FindingOut,
+    FindingResolveIn,
     ProductIn,
     ProductOut,
     ProductPatch,
@@ -61,12 +63,20 @@ def allowed_in(product: Product, country: str | None) -> bool:
     return country is None or not restrictions(product.attributes, country)
 
 
+def _check(session: Session, store_id: str, product: Product) -> list[dict[str, Any]]:
+    """Check the copy against the store's home-market rules and keep the findings."""
+    store = session.get(Store, store_id)
+    found = check_descriptions(product, store.country) if store is not None else []
+    findings.sync(session, product, found)
+    return found
+
+
 def _checked(session: Session, store_id: str, product: Product) -> ProductOut:
     """The saved product with its copy checked against the store's home-market rules."""
+    found = _check(session, store_id, product)
     out = product_out(session, product)
-    store = session.get(Store, store_id)
-    if store is not None:
-        out.compliance_findings = check_descriptions(product, store.country)
+    out.compliance_findings = found
+    out.open_findings = findings.open_counts(session, [product.id]).get(product.id, 0)
     return out
 
 
@@ -82,10 +92,12 @@ def list_products(
 ) -> list[ProductOut]:
     staff.require("catalog.read")
     with ctx.db.read() as session:
-        return [
-            product_out(session, p)
-            for p in service.list_products(session, staff.store_id, limit=limit, offset=offset)
-        ]
+        rows = service.list_products(session, staff.store_id, limit=limit, offset=offset)
+        counts = findings.open_counts(session, [p.id for p in rows])
+        out = [product_out(session, p) for p in rows]
+        for product in out:
+            product.open_findings = counts.get(product.id, 0)
+        return out
 
 
 @router.post("/products", status_code=status.HTTP_201_CREATED, response_model=ProductOut)
@@ -102,7 +114,44 @@ def create_product(ctx: Ctx, staff: Staff, data: ProductIn) -> ProductOut:
 def get_product(ctx: Ctx, staff: Staff, product_id: ObjectId) -> ProductOut:
     staff.require("catalog.read")
     with ctx.db.read() as session:
-        return product_out(session, service.get_product(session, staff.store_id, product_id))
+        out = product_out(session, service.get_product(session, staff.store_id, product_id))
+        out.open_findings = findings.open_counts(session, [product_id]).get(product_id, 0)
+        return out
+
+
+@router.get("/products/{product_id}/findings", response_model=list[FindingOut])
+def list_findings(ctx: Ctx, staff: Staff, product_id: ObjectId) -> list[FindingOut]:
+    """Compliance findings in the product's copy: open ones first, then resolved ones with
+    their note (findings the copy no longer contains are left out)."""
+    staff.require("catalog.read")
+    with ctx.db.read() as session:
+        service.get_product(session, staff.store_id, product_id)
+        rows = findings.list_for(session, staff.store_id, product_id)
+        return [FindingOut.model_validate(f) for f in rows]
+
+
+@router.post("/products/{product_id}/findings/recheck", response_model=list[FindingOut])
+def recheck_findings(ctx: Ctx, staff: Staff, product_id: ObjectId) -> list[FindingOut]:
+    """Check the copy again (after a rule update, or an edit made elsewhere)."""
+    staff.require("catalog.write")
+    with ctx.unit_of_work() as (session, _):
+        product = service.get_product(session, staff.store_id, product_id)
+        _check(session, staff.store_id, product)
+        rows = findings.list_for(session, staff.store_id, product_id)
+        return [FindingOut.model_validate(f) for f in rows]
+
+
+@router.post("/findings/{finding_id}/resolve", response_model=FindingOut)
+def resolve_finding(
+    ctx: Ctx, staff: Staff, finding_id: ObjectId, data: FindingResolveIn
+) -> FindingOut:
+    """Mark a finding reviewed, with a note saying why the copy is fine or what was done."""
+    staff.require("catalog.write")
+    with ctx.unit_of_work() as (session, _):
+        row = findings.resolve(
+            session, staff.store_id, finding_id, data.note, f"staff:{staff.user_id}"
+        )
+        return FindingOut.model_validate(row)
 
 
 @router.patch("/products/{product_id}", response_model=ProductOut)

@@ -27,13 +27,20 @@ def check_descriptions(product: Product, market: str) -> list[dict[str, Any]]:
             except ComplianceInputError:
                 return []  # the store's market has no rule pack
             findings.extend(
-                {"locale": translation.locale, "field": field, **f.as_dict()} for f in results
+                {
+                    "locale": translation.locale,
+                    "field": field,
+                    "excerpt": text[f.start : f.end],
+                    **f.as_dict(),
+                }
+                for f in results
             )
             findings.extend(
                 {
                     "locale": translation.locale,
                     "field": field,
                     "category": "fact_contradiction",
+                    "excerpt": text[f.start : f.end],
                     **f.as_dict(),
                 }
                 for f in fact_check(text, lang, product.attributes)

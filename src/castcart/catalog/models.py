@@ -120,3 +120,36 @@ class StockLevel(Base):
     warehouse_id: Mapped[str] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"))
     quantity: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProductFinding(Base):
+    """A compliance finding in a product's copy, kept so the merchant can review it.
+
+    One row per distinct problem (``fingerprint``: locale, field, rule and the flagged words),
+    so saving the same copy again does not duplicate it and a resolution sticks to the text it
+    was made for. ``status``: open → resolved (by staff, with a note), or → cleared when a later
+    save no longer contains it (the copy was fixed).
+    """
+
+    __tablename__ = "product_findings"
+    __table_args__ = (UniqueConstraint("product_id", "fingerprint"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[str] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(40))
+    rule: Mapped[str] = mapped_column(String(80))
+    severity: Mapped[str] = mapped_column(String(16))
+    excerpt: Mapped[str] = mapped_column(String(300), default="")
+    suggestion: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    resolved_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator
@@ -153,6 +154,33 @@ class ProductOut(BaseModel):
     # Returned when the product is saved: claims in its copy that the home market's rules
     # flag, and statements that contradict its own attributes.
     compliance_findings: list[dict[str, Any]] = []
+    # Staff only: findings in the copy nobody has reviewed yet (GET .../findings lists them).
+    open_findings: int = 0
+
+
+class FindingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    product_id: str
+    locale: str
+    field: str
+    category: str
+    rule: str
+    severity: str
+    excerpt: str
+    suggestion: str
+    status: str  # open | resolved
+    note: str
+    resolved_by: str | None
+    resolved_at: datetime | None
+    created_at: datetime
+
+
+class FindingResolveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
 class WarehouseIn(BaseModel):
