@@ -59,8 +59,11 @@ class StaffPrincipal:
     user_id: str
     role: Role
 
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS[self.role]
+
     def require(self, permission: str) -> None:
-        if permission not in PERMISSIONS[self.role]:
+        if not self.can(permission):
             raise PermissionDeniedError(
                 f"role {self.role.value!r} may not do {permission!r}",
                 details={"permission": permission},
