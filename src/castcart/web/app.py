@@ -21,6 +21,7 @@ from castcart.web import health
 from castcart.web.context import AppContext
 from castcart.web.errors import install_error_handlers
 from castcart.web.lifecycle import periodic
+from castcart.web.limits import BodySizeLimit
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    app.add_middleware(BodySizeLimit)  # 413 before any body is parsed (web/limits.py)
     install_error_handlers(app)
     app.include_router(health.router)
     for module in modules:
