@@ -17,7 +17,7 @@ from castcart.core.migrate import upgrade
 from castcart.core.modules import resolve
 from castcart.core.settings import Settings, get_settings
 from castcart.modules import domain_modules
-from castcart.web import health
+from castcart.web import health, logredact
 from castcart.web.context import AppContext
 from castcart.web.errors import install_error_handlers
 from castcart.web.lifecycle import periodic
@@ -65,6 +65,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    logredact.install()  # no token, ticket or secret from a query string in any log line
     app.add_middleware(BodySizeLimit)  # 413 before any body is parsed (web/limits.py)
     install_error_handlers(app)
     app.include_router(health.router)
