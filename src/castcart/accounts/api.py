@@ -23,7 +23,7 @@ from castcart.accounts.schemas import (
     StoreSignupIn,
     TokenOut,
 )
-from castcart.core.errors import NotFoundError, PermissionDeniedError
+from castcart.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from castcart.web.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -32,7 +32,9 @@ from castcart.web.deps import (
     CurrentShopper,
     PublicStore,
     Staff,
+    ThrottlesDep,
     _staff_token,
+    client_address,
 )
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -68,17 +70,32 @@ def sign_up(ctx: Ctx, data: StoreSignupIn) -> SignupOut:
         )
 
 
+def _throttled_staff_login(
+    ctx: Ctx, throttles: ThrottlesDep, request: Request, data: LoginIn
+) -> str:
+    """A staff login counted against the account and the client address (429 when over)."""
+    account = f"staff:{data.store}:{str(data.email).lower()}"
+    address = f"addr:{client_address(request)}"
+    throttles.before_login(account, address)
+    try:
+        with ctx.unit_of_work() as (session, _):
+            token, _user = service.login_staff(
+                session,
+                store_slug=data.store,
+                email=str(data.email),
+                password=data.password,
+                ttl=timedelta(hours=ctx.settings.session_ttl_hours),
+            )
+    except AuthenticationError:
+        throttles.login_failed(account, address)
+        raise
+    throttles.login_succeeded(account)
+    return token
+
+
 @router.post("/auth/login", response_model=TokenOut)
-def login(ctx: Ctx, data: LoginIn) -> TokenOut:
-    with ctx.unit_of_work() as (session, _):
-        token, _user = service.login_staff(
-            session,
-            store_slug=data.store,
-            email=str(data.email),
-            password=data.password,
-            ttl=timedelta(hours=ctx.settings.session_ttl_hours),
-        )
-    return TokenOut(token=token)
+def login(ctx: Ctx, throttles: ThrottlesDep, request: Request, data: LoginIn) -> TokenOut:
+    return TokenOut(token=_throttled_staff_login(ctx, throttles, request, data))
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -93,14 +110,13 @@ def logout(
 
 
 @router.post("/auth/session", status_code=status.HTTP_204_NO_CONTENT)
-def page_login(ctx: Ctx, data: LoginIn, response: Response) -> None:
+def page_login(
+    ctx: Ctx, throttles: ThrottlesDep, request: Request, data: LoginIn, response: Response
+) -> None:
     """Log in for the server-rendered pages: an HttpOnly session cookie plus a CSRF cookie
     that page scripts echo in the ``X-CSRF-Token`` header on writes."""
     ttl = timedelta(hours=ctx.settings.session_ttl_hours)
-    with ctx.unit_of_work() as (session, _):
-        token, _user = service.login_staff(
-            session, store_slug=data.store, email=str(data.email), password=data.password, ttl=ttl
-        )
+    token = _throttled_staff_login(ctx, throttles, request, data)
     secure = ctx.settings.environment == "production"
     max_age = int(ttl.total_seconds())
     response.set_cookie(
@@ -166,8 +182,15 @@ shop_router = APIRouter(
 @shop_router.post(
     "/sessions", status_code=status.HTTP_201_CREATED, response_model=ShopperSessionOut
 )
-def start_guest_session(ctx: Ctx, store: PublicStore, data: GuestSessionIn) -> ShopperSessionOut:
-    """A guest shopper session: no sign-up needed to watch, chat and buy."""
+def start_guest_session(
+    ctx: Ctx, throttles: ThrottlesDep, request: Request, store: PublicStore, data: GuestSessionIn
+) -> ShopperSessionOut:
+    """A guest shopper session: no sign-up needed to watch, chat and buy. Limited per client
+    address, so fresh guests cannot be minted to get round per-shopper chat limits."""
+    throttles.guest_sessions.take(
+        [f"guest:{client_address(request)}"],
+        "too many new sessions from here; try again shortly",
+    )
     with ctx.unit_of_work() as (session, _):
         token, shopper = service.start_guest_session(
             session,
@@ -198,13 +221,24 @@ def register(ctx: Ctx, shopper: CurrentShopper, data: ShopperRegisterIn) -> Shop
 
 
 @shop_router.post("/login", response_model=ShopperSessionOut)
-def shopper_login(ctx: Ctx, store: PublicStore, data: ShopperLoginIn) -> ShopperSessionOut:
-    with ctx.unit_of_work() as (session, _):
-        token, row = service.login_shopper(
-            session,
-            store,
-            email=str(data.email),
-            password=data.password,
-            ttl=timedelta(hours=ctx.settings.session_ttl_hours),
-        )
-        return ShopperSessionOut(token=token, shopper=ShopperOut.model_validate(row))
+def shopper_login(
+    ctx: Ctx, throttles: ThrottlesDep, request: Request, store: PublicStore, data: ShopperLoginIn
+) -> ShopperSessionOut:
+    account = f"shopper:{store.id}:{str(data.email).lower()}"
+    address = f"addr:{client_address(request)}"
+    throttles.before_login(account, address)
+    try:
+        with ctx.unit_of_work() as (session, _):
+            token, row = service.login_shopper(
+                session,
+                store,
+                email=str(data.email),
+                password=data.password,
+                ttl=timedelta(hours=ctx.settings.session_ttl_hours),
+            )
+            out = ShopperSessionOut(token=token, shopper=ShopperOut.model_validate(row))
+    except AuthenticationError:
+        throttles.login_failed(account, address)
+        raise
+    throttles.login_succeeded(account)
+    return out

@@ -59,8 +59,11 @@ class StaffPrincipal:
     user_id: str
     role: Role
 
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS[self.role]
+
     def require(self, permission: str) -> None:
-        if permission not in PERMISSIONS[self.role]:
+        if not self.can(permission):
             raise PermissionDeniedError(
                 f"role {self.role.value!r} may not do {permission!r}",
                 details={"permission": permission},
@@ -222,7 +225,9 @@ def login_shopper(
     shopper = session.scalar(
         select(Shopper).where(Shopper.store_id == store.id, Shopper.email == email.lower())
     )
-    if shopper is None or not verify_password(shopper.password_hash, password):
+    # Always one hash verification (a dummy one for an unknown e-mail): same time either way.
+    verified = verify_password(shopper.password_hash if shopper else None, password)
+    if shopper is None or not verified:
         raise AuthenticationError("wrong email or password", code="invalid_credentials")
     token = _issue_token(
         session, prefix="ccg", kind="shopper", store_id=store.id, shopper_id=shopper.id, ttl=ttl

@@ -38,6 +38,17 @@ class AuthenticationError(DomainError):
     code = "unauthenticated"
 
 
+class RateLimitedError(DomainError):
+    """Too many attempts; ``retry_after`` seconds until the next one is allowed."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code, details={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class PermissionDeniedError(DomainError):
     status_code = 403
     code = "forbidden"

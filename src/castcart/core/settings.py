@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     payment_webhook_secret: str = DEV_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
     allow_signup: bool = True
+    # Login throttling (per process, in memory): failures per account and per client address
+    # within the window answer 429 with Retry-After; guest sessions per address likewise.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_window_seconds: float = Field(default=900.0, gt=0)
+    # None: 30 per window, except in the "test" environment (suites mint hundreds of guests)
+    guest_sessions_per_address: int | None = Field(default=None, ge=1)
+    guest_sessions_window_seconds: float = Field(default=60.0, gt=0)
     # The sandbox gateway moves no money: None means on in development/test, off in
     # production; production refuses it unless the operator sets it explicitly, and then
     # completing a sandbox payment needs a staff login (docs/security.md).
@@ -93,6 +101,12 @@ class Settings(BaseSettings):
                         "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
                     )
         return self
+
+    @property
+    def effective_guest_sessions_per_address(self) -> int:
+        if self.guest_sessions_per_address is not None:
+            return self.guest_sessions_per_address
+        return 1_000_000 if self.environment == "test" else 30
 
     @property
     def sandbox_enabled(self) -> bool:

@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from castcart.accounts.service import StaffPrincipal
 from castcart.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from castcart.media import playlists, service
 from castcart.media.state import StreamState
@@ -32,15 +33,17 @@ class StreamOut(BaseModel):
     the state of the ingest, and where viewers watch (null until a stream has started)."""
 
     ingest_url: str | None
-    stream_key: str
+    stream_key: str | None  # null for staff who may not run the show (moderators)
     state: StreamState
     hls_url: str | None
 
 
-def _out(info: service.StreamInfo) -> StreamOut:
+def _out(info: service.StreamInfo, staff: StaffPrincipal) -> StreamOut:
+    """Ingest URL and key let anyone broadcast as the store: only who runs shows sees them."""
+    runs = staff.can("shows.run")
     return StreamOut(
-        ingest_url=info.ingest_url,
-        stream_key=info.stream_key,
+        ingest_url=info.ingest_url if runs else None,
+        stream_key=info.stream_key if runs else None,
         state=info.state,
         hls_url=info.hls_url,
     )
@@ -57,7 +60,7 @@ def get_stream(ctx: Ctx, staff: Staff, show_id: ShowId) -> StreamOut:
     staff.require("shows.read")
     with ctx.db.read() as session:
         show = shows.get_show(session, staff.store_id, show_id)
-        return _out(service.stream_info(session, ctx.settings, show))
+        return _out(service.stream_info(session, ctx.settings, show), staff)
 
 
 def _change_stream(
@@ -75,7 +78,7 @@ def _change_stream(
         change(session, show)
         info = service.stream_info(session, ctx.settings, show)
     _poke(request)
-    return _out(info)
+    return _out(info, staff)
 
 
 @router.post("/{show_id}/stream/open", response_model=StreamOut)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import Session
 
+from castcart.accounts.service import StaffPrincipal
 from castcart.catalog.api import ViewerCountry, allowed_in, product_out
 from castcart.catalog.schemas import ProductOut
 from castcart.compliance.restricted import restricted_markets
@@ -73,7 +74,17 @@ def _detail(session: Session, show: Show, settings: Settings) -> ShowDetailOut:
     )
 
 
-def _staff_detail(session: Session, show: Show, settings: Settings) -> ShowStaffDetailOut:
+def staff_show_out(show: Show, staff: StaffPrincipal) -> ShowStaffOut:
+    """The stream key lets anyone broadcast as the store: only who runs shows sees it."""
+    out = ShowStaffOut.model_validate(show)
+    if not staff.can("shows.run"):
+        out.stream_key = None
+    return out
+
+
+def _staff_detail(
+    session: Session, show: Show, settings: Settings, staff: StaffPrincipal
+) -> ShowStaffDetailOut:
     detail = _detail(session, show, settings)
     warnings = [
         MarketWarningOut(product_id=product.id, country=country, rules=rules)
@@ -81,7 +92,7 @@ def _staff_detail(session: Session, show: Show, settings: Settings) -> ShowStaff
         for country, rules in restricted_markets(product.attributes).items()
     ]
     return ShowStaffDetailOut(
-        **{**detail.__dict__, "show": ShowStaffOut.model_validate(show)},
+        **{**detail.__dict__, "show": staff_show_out(show, staff)},
         market_warnings=warnings,
     )
 
@@ -90,7 +101,7 @@ def _staff_detail(session: Session, show: Show, settings: Settings) -> ShowStaff
 def list_shows(ctx: Ctx, staff: Staff) -> list[ShowStaffOut]:
     staff.require("shows.read")
     with ctx.db.read() as session:
-        return [ShowStaffOut.model_validate(s) for s in service.list_shows(session, staff.store_id)]
+        return [staff_show_out(s, staff) for s in service.list_shows(session, staff.store_id)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ShowStaffOut)
@@ -105,7 +116,7 @@ def get_show(ctx: Ctx, staff: Staff, show_id: ShowId) -> ShowStaffDetailOut:
     staff.require("shows.read")
     with ctx.db.read() as session:
         return _staff_detail(
-            session, service.get_show(session, staff.store_id, show_id), ctx.settings
+            session, service.get_show(session, staff.store_id, show_id), ctx.settings, staff
         )
 
 
@@ -126,7 +137,7 @@ def set_showcase(ctx: Ctx, staff: Staff, show_id: ShowId, data: ShowcaseIn) -> S
     with ctx.unit_of_work() as (session, _):
         service.set_showcase(session, staff.store_id, show_id, data.product_ids)
         return _staff_detail(
-            session, service.get_show(session, staff.store_id, show_id), ctx.settings
+            session, service.get_show(session, staff.store_id, show_id), ctx.settings, staff
         )
 
 

@@ -65,7 +65,7 @@ class ShowOut(BaseModel):
 
 
 class ShowStaffOut(ShowOut):
-    stream_key: str
+    stream_key: str | None  # null for staff who may not run the show (moderators)
     markets: list[str] = []
 
     @field_validator("markets", mode="before")

@@ -17,11 +17,12 @@ from castcart.core.migrate import upgrade
 from castcart.core.modules import resolve
 from castcart.core.settings import Settings, get_settings
 from castcart.modules import domain_modules
-from castcart.web import health
+from castcart.web import health, logredact
 from castcart.web.context import AppContext
 from castcart.web.docs import install_docs
 from castcart.web.errors import install_error_handlers
 from castcart.web.lifecycle import periodic
+from castcart.web.limits import BodySizeLimit
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ def create_app(
     )
     app.state.ctx = ctx
     install_docs(app)
+    logredact.install()  # no token, ticket or secret from a query string in any log line
+    app.add_middleware(BodySizeLimit)  # 413 before any body is parsed (web/limits.py)
     install_error_handlers(app)
     app.include_router(health.router)
     for module in modules:

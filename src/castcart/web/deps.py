@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -18,9 +19,34 @@ from castcart.accounts.service import (
     staff_principal,
 )
 from castcart.core.errors import AuthenticationError, PermissionDeniedError
+from castcart.core.throttle import Throttles
 from castcart.web.context import AppContext
 
 _bearer = HTTPBearer(auto_error=False, description="staff or shopper token")
+
+
+_throttles_lock = threading.Lock()
+
+
+def get_throttles(request: Request) -> Throttles:
+    """The app's in-memory counters (login failures, guest sessions), made on first use."""
+    state = request.app.state
+    with _throttles_lock:
+        throttles: Throttles | None = getattr(state, "throttles", None)
+        if throttles is None:
+            settings = state.ctx.settings
+            throttles = state.throttles = Throttles(
+                login_failures=settings.login_max_failures,
+                login_address_failures=settings.login_max_failures_per_address,
+                login_window=settings.login_window_seconds,
+                guest_sessions=settings.effective_guest_sessions_per_address,
+                guest_window=settings.guest_sessions_window_seconds,
+            )
+        return throttles
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def get_context(request: Request) -> AppContext:
@@ -29,6 +55,7 @@ def get_context(request: Request) -> AppContext:
 
 
 Ctx = Annotated[AppContext, Depends(get_context)]
+ThrottlesDep = Annotated[Throttles, Depends(get_throttles)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 StoreSlug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
 
