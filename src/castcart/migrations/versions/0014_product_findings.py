@@ -1,7 +1,7 @@
 """product copy compliance findings kept for review
 
 Revision ID: 0014
-Revises: 0017 (the head on this branch; the integrator relinks the chain)
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import castcart.core.types
 
 revision: str = "0014"
-down_revision: str | None = "0017"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
