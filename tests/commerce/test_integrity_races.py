@@ -22,7 +22,7 @@ from castcart.core.clock import utcnow
 from castcart.core.errors import UnprocessableError
 from castcart.core.ids import new_id
 from tests.conftest import LiveServer
-from tests.helpers import Api
+from tests.helpers import Api, address_for
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 N = 30
@@ -41,8 +41,10 @@ async def _burst(base_url: str, requests: list[tuple[str, str, dict[str, Any]]])
 def _checkouts(buyer: dict[str, Any], count: int) -> list[tuple[str, str, dict[str, Any]]]:
     """``count`` checkouts of one cart, each with its own Idempotency-Key."""
     url = f"/api/v1/shop/{buyer['slug']}/checkout"
+    country = buyer["shopper"]["country"] or "DE"
+    body = {"shipping_address": address_for(country), "contact_email": "alex@example.com"}
     return [
-        ("POST", url, {"json": {}, "headers": {**buyer["headers"], "Idempotency-Key": k}})
+        ("POST", url, {"json": body, "headers": {**buyer["headers"], "Idempotency-Key": k}})
         for k in (secrets.token_hex(8) for _ in range(count))
     ]
 
@@ -123,7 +125,7 @@ def _two_orders(api: Api, store: dict[str, Any], variant_id: str) -> tuple[str, 
     for _ in range(2):
         api.add_to_cart(buyer, variant_id, 1)
         order_ids.append(api.checkout(buyer)["id"])
-    return buyer["shopper_id"], order_ids
+    return buyer["shopper"]["id"], order_ids
 
 
 @pytest.mark.postgres

@@ -9,10 +9,12 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,12 +49,22 @@ class Coupon(Base):
 
 
 class CouponRedemption(Base):
+    """One use of a coupon. Where the coupon limits uses per customer, ``sequence`` numbers
+    this shopper's uses (1, 2, …) and is unique per (coupon, shopper): two transactions that
+    both read "no use yet" both write sequence 1, and the database refuses the second. Without
+    a per-customer limit ``sequence`` is NULL (NULLs never collide)."""
+
     __tablename__ = "coupon_redemptions"
+    __table_args__ = (
+        UniqueConstraint("coupon_id", "shopper_id", "sequence", name="uq_coupon_use_per_customer"),
+        CheckConstraint("sequence IS NULL OR sequence >= 1", name="coupon_use_sequence_positive"),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     coupon_id: Mapped[str] = mapped_column(ForeignKey("coupons.id", ondelete="CASCADE"), index=True)
     shopper_id: Mapped[str] = mapped_column(ForeignKey("shoppers.id", ondelete="CASCADE"))
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+    sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class ShareOffer(Base):
@@ -260,8 +272,23 @@ class OrderEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+OPEN_PAYMENT = "status = 'pending'"
+
+
 class Payment(Base):
+    """A charge attempt. At most one is open (pending) per order, enforced by a partial unique
+    index, so a double click can never leave two live charges for one order."""
+
     __tablename__ = "payments"
+    __table_args__ = (
+        Index(
+            "uq_payments_one_open_per_order",
+            "order_id",
+            unique=True,
+            sqlite_where=text(OPEN_PAYMENT),
+            postgresql_where=text(OPEN_PAYMENT),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)

@@ -169,11 +169,14 @@ def start_payment(
     method: str | None = None,
 ) -> Payment:
     """Charge the order's total in its own (presentment) currency."""
+    chosen = payment_method_for(order, method)
+    # Concurrent starts for one order queue on the order's row (PostgreSQL; SQLite's write
+    # transaction is already exclusive), so the second sees the first's open payment.
+    session.refresh(order, with_for_update=True)
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise ConflictError(
             f"order is {order.status}, not awaiting payment", code="order_not_payable"
         )
-    chosen = payment_method_for(order, method)
     pending = session.scalar(
         select(Payment).where(Payment.order_id == order.id, Payment.status == "pending")
     )

@@ -63,28 +63,20 @@ def check_coupon(
             code="coupon_minimum",
             details={"min_subtotal_amount": coupon.min_subtotal_amount},
         )
-    if coupon.max_uses_per_customer is not None:
-        used = (
-            session.scalar(
-                select(func.count())
-                .select_from(CouponRedemption)
-                .where(
-                    CouponRedemption.coupon_id == coupon.id,
-                    CouponRedemption.shopper_id == shopper_id,
-                )
-            )
-            or 0
-        )
-        if used >= coupon.max_uses_per_customer:
-            raise UnprocessableError(
-                "you have already used this coupon", code="coupon_customer_limit"
-            )
+    limit = coupon.max_uses_per_customer
+    if limit is not None and _uses_by(session, coupon.id, shopper_id) >= limit:
+        raise UnprocessableError("you have already used this coupon", code="coupon_customer_limit")
     if coupon.max_uses_total is not None and coupon.used_count >= coupon.max_uses_total:
         raise UnprocessableError("coupon is fully used", code="coupon_exhausted")
 
 
 def claim_coupon_use(session: Session, coupon: Coupon, shopper_id: str, order: Order) -> None:
-    """Atomically take one use of the coupon (conditional UPDATE), then record the redemption."""
+    """Take one use of the coupon, with the database as the judge of both limits.
+
+    The total limit is a conditional UPDATE (it also row-locks the coupon on PostgreSQL). The
+    per-customer limit is a numbered redemption row, unique per (coupon, shopper, sequence):
+    the count is read again here, after the lock, and a transaction that still raced to the
+    same number is refused by the unique constraint — never by a Python check alone."""
     result = session.execute(
         update(Coupon)
         .where(
@@ -95,7 +87,38 @@ def claim_coupon_use(session: Session, coupon: Coupon, shopper_id: str, order: O
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise UnprocessableError("coupon is fully used", code="coupon_exhausted")
-    session.add(CouponRedemption(coupon_id=coupon.id, shopper_id=shopper_id, order_id=order.id))
+    sequence = None
+    if coupon.max_uses_per_customer is not None:
+        sequence = _uses_by(session, coupon.id, shopper_id) + 1
+        if sequence > coupon.max_uses_per_customer:
+            raise UnprocessableError(
+                "you have already used this coupon", code="coupon_customer_limit"
+            )
+    try:
+        with session.begin_nested():  # a refused row must not poison the checkout transaction
+            session.add(
+                CouponRedemption(
+                    coupon_id=coupon.id, shopper_id=shopper_id, order_id=order.id, sequence=sequence
+                )
+            )
+    except IntegrityError as exc:
+        raise UnprocessableError(
+            "you have already used this coupon", code="coupon_customer_limit"
+        ) from exc
+
+
+def _uses_by(session: Session, coupon_id: str, shopper_id: str) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(CouponRedemption)
+            .where(
+                CouponRedemption.coupon_id == coupon_id,
+                CouponRedemption.shopper_id == shopper_id,
+            )
+        )
+        or 0
+    )
 
 
 def create_share_offer(
