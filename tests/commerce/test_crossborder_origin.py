@@ -7,6 +7,7 @@ order split over both warehouses is an import only for the Berlin parcel.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -77,8 +78,12 @@ def _quote(api: Api, shop: dict[str, Any], variants: list[str], country: str = "
 
 
 def test_jakarta_stock_to_an_indonesian_buyer_is_a_domestic_sale(
-    api: Api, shop: dict[str, Any]
+    api: Api, shop: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The 72-hour badge depends on the order time: fix it on a Tuesday morning in Jakarta,
+    # before the cut-off, so a 1-2 day lane arrives within 72 h whatever day the test runs.
+    tuesday_morning = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
+    monkeypatch.setattr("castcart.commerce.crossborder_api.utcnow", lambda: tuesday_morning)
     quote = _quote(api, shop, [shop["batik"]])
     assert quote["currency"] == "IDR"
     [parcel] = quote["shipments"]
