@@ -594,6 +594,12 @@ async function completeSandbox(outcome) {
       if (order.status === "paid") {
         orderStatus.textContent = t("shop.order_paid", { number: order.number });
         show($("#cc-sandbox"), false);
+        // the order page (signed link, the same one the confirmation e-mail carries)
+        if (order.order_page_url) {
+          const link = $("#cc-order-link");
+          link.href = `${order.order_page_url}&lang=${encodeURIComponent(boot.lang)}`;
+          show($("#cc-order-link-row"), true);
+        }
         renderCart(await shopApi("GET", "/cart"));
         return;
       }

@@ -13,6 +13,7 @@ from castcart.commerce.address import contact_or_422
 from castcart.commerce.checkout import CheckoutRequest, checkout, find_existing, precheck_stock
 from castcart.commerce.crossborder import LOCAL_STOCK_BADGE, Destination
 from castcart.commerce.models import Order, Payment, ShareCode, ShareOffer
+from castcart.commerce.order_links import order_page_path
 from castcart.commerce.schemas import (
     CartLineIn,
     CartLineQuantity,
@@ -160,6 +161,14 @@ shop_router = APIRouter(
 )
 
 
+def shop_order_out(ctx: Ctx, shopper: CurrentShopper, order: Order) -> OrderOut:
+    """The owner's view of an order: with the signed link to its page (what the e-mail
+    sends), so the shop page can link to it and the shopper can open it elsewhere."""
+    out = order_out(order)
+    out.order_page_url = order_page_path(shopper.store.slug, order.id, ctx.settings.secret_key)
+    return out
+
+
 @shop_router.get("/cart", response_model=CartOut)
 def get_cart(ctx: Ctx, shopper: CurrentShopper) -> CartOut:
     with ctx.unit_of_work() as (session, _):
@@ -255,7 +264,7 @@ def checkout_cart(
             precheck_stock(session, request)
         with ctx.unit_of_work() as (session, outbox):
             order, created = checkout(session, request, outbox)
-            out = order_out(order)
+            out = shop_order_out(ctx, shopper, order)
     except (IntegrityError, DomainError):
         # A concurrent request with the same key may have won the race (we then hit its
         # unique key, or found the cart it just emptied); everything of ours rolled back.
@@ -263,7 +272,7 @@ def checkout_cart(
             existing = find_existing(session, request)
             if existing is None:
                 raise
-            out, created = order_out(existing), False
+            out, created = shop_order_out(ctx, shopper, existing), False
     if not created:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
@@ -279,7 +288,7 @@ def my_orders(ctx: Ctx, shopper: CurrentShopper) -> list[OrderOut]:
             .order_by(Order.created_at.desc())
             .limit(100)
         ).all()
-        return [order_out(o) for o in rows]
+        return [shop_order_out(ctx, shopper, o) for o in rows]
 
 
 def _shopper_order(session: object, shopper: CurrentShopper, order_id: str) -> Order:
@@ -292,7 +301,7 @@ def _shopper_order(session: object, shopper: CurrentShopper, order_id: str) -> O
 @shop_router.get("/orders/{order_id}", response_model=OrderOut)
 def my_order(ctx: Ctx, shopper: CurrentShopper, order_id: ObjectId) -> OrderOut:
     with ctx.db.read() as session:
-        return order_out(_shopper_order(session, shopper, order_id))
+        return shop_order_out(ctx, shopper, _shopper_order(session, shopper, order_id))
 
 
 @shop_router.post(

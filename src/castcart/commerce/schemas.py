@@ -333,6 +333,9 @@ class OrderOut(BaseModel):
     paid_at: datetime | None
     lines: list[OrderLineOut]
     events: list[OrderEventOut]
+    # The shopper's order page with its signed key (path on castcart's origin); set on the
+    # shop API (the owner's own view), left out of staff listings.
+    order_page_url: str | None = None
 
 
 class OrderTransitionIn(BaseModel):
