@@ -10,8 +10,6 @@ for a missing order, a wrong key or another shopper's token: order ids are not a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -24,141 +22,14 @@ from castcart.catalog.models import Variant
 from castcart.commerce.models import Order
 from castcart.commerce.order_links import check_order_key, order_key
 from castcart.core.errors import AuthenticationError, NotFoundError
-from castcart.pages.admin_orders import address_lines
 from castcart.pages.i18n import PageLocale
+from castcart.pages.order_view import OrderView, order_view
 from castcart.pages.routes import LangParam, _locale, _not_found, _render
 from castcart.web.deps import Ctx, StoreSlug
 
 router = APIRouter(include_in_schema=False)
 OrderId = Annotated[str, PathParam(max_length=32)]
 KeyParam = Annotated[str | None, Query(max_length=64)]
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    amount: str
-    css: str = ""
-
-
-@dataclass
-class OrderView:
-    number: str
-    status: str
-    status_label: str
-    placed: str
-    items: list[dict[str, Any]]
-    address: list[str]
-    contact: str
-    tax_lines: list[Row]
-    totals: list[Row]
-    payment_method: str
-    delivery: str
-    shipments: list[dict[str, Any]] = field(default_factory=list)
-
-
-def tax_label(
-    loc: PageLocale, name: str, rate_percent: str, collected_at: str, included: bool
-) -> str:
-    """The tax line's label as the shop page writes it (name from the catalog, rate, how it
-    is collected), so the order page reads like the checkout that quoted it."""
-    localized = loc.strings.get(f"tax.{name}", name)
-    try:
-        rate = loc.number(float(rate_percent))
-    except ValueError:
-        rate = rate_percent
-    label = f"{localized} ({rate} %)"
-    if collected_at == "import":
-        return f"{label} · {loc.t('shop.at_import')}"
-    if included:
-        return loc.t("shop.included", tax=label)
-    return label
-
-
-def status_label(loc: PageLocale, order: Order) -> str:
-    if order.status == "fulfilled":
-        return loc.t("orderpage.status_shipped")
-    return loc.t(f"order.{order.status}")
-
-
-def order_view(
-    loc: PageLocale,
-    order: Order,
-    *,
-    variant_options: dict[str, dict[str, str]],
-    payment_method_name: str,
-) -> OrderView:
-    cur = order.currency
-    money = loc.money
-    items = [
-        {
-            "title": line.title,
-            "sku": line.sku,
-            "options": variant_options.get(line.variant_id, {}),
-            "quantity": loc.number(line.quantity),
-            "unit": money(line.unit_price_amount, cur),
-            "total": money(line.line_total_amount, cur),
-        }
-        for line in order.lines
-    ]
-    tax_lines = [
-        Row(
-            tax_label(loc, t.name, t.rate_percent, t.collected_at, t.included), money(t.amount, cur)
-        )
-        for t in order.tax_lines
-    ]
-    # The invoice's totals, in its order (castcart.commerce.invoices.build).
-    totals = [Row(loc.t("shop.subtotal"), money(order.subtotal_amount, cur))]
-    if order.discount_amount:
-        totals.append(Row(loc.t("shop.discount"), money(-order.discount_amount, cur)))
-    totals.append(Row(loc.t("shop.shipping"), money(order.shipping_amount, cur)))
-    if order.tax_amount:
-        totals.append(Row(loc.t("orderpage.tax"), money(order.tax_amount, cur)))
-    if order.duty_amount:
-        totals.append(Row(loc.t("orderpage.duties"), money(order.duty_amount, cur)))
-    totals.append(Row(loc.t("shop.total"), money(order.total_amount, cur), "grand-total"))
-    if order.included_tax_amount:
-        totals.append(Row(loc.t("orderpage.of_which_tax"), money(order.included_tax_amount, cur)))
-    if order.due_at_import_amount:
-        totals.append(
-            Row(loc.t("shop.due_at_import_later"), money(order.due_at_import_amount, cur))
-        )
-    dated = [s for s in order.shipments if s.earliest_date and s.latest_date]
-    delivery = ""
-    if dated:
-        earliest = max(s.earliest_date for s in dated if s.earliest_date)
-        latest = max(s.latest_date for s in dated if s.latest_date)
-        delivery = loc.t(
-            "shop.delivery_between", **{"from": loc.date(earliest), "to": loc.date(latest)}
-        )
-    shipments = [
-        {
-            "carrier": s.carrier,
-            "service": s.service,
-            "tracking_number": s.tracking_number,
-            # only web links: a tracking URL is staff input shown to the shopper as a link
-            "tracking_url": s.tracking_url
-            if s.tracking_url and s.tracking_url.startswith(("https://", "http://"))
-            else None,
-            "shipped": loc.date(s.shipped_at.date()) if s.shipped_at else "",
-        }
-        for s in order.shipments
-    ]
-    contact = " · ".join(v for v in (order.contact_email, order.contact_phone) if v)
-    return OrderView(
-        number=order.number,
-        status=order.status,
-        status_label=status_label(loc, order),
-        placed=loc.datetime(order.created_at, UTC) + " UTC",
-        items=items,
-        address=address_lines(order.shipping_address, loc.lang),
-        contact=contact,
-        tax_lines=tax_lines,
-        totals=totals,
-        payment_method=payment_method_name,
-        delivery=delivery,
-        shipments=shipments,
-    )
 
 
 def _bearer(request: Request) -> str | None:
