@@ -119,3 +119,63 @@ def test_order_page_from_payment_to_shipment(
     arabic.wait_for_load_state()
     assert order["number"] in arabic.content()
     assert fresh.problems == []
+
+
+def test_guest_creates_an_account_on_the_order_page_then_checkout_is_prefilled(
+    browser: Any,
+    site: Site,
+    contexts: list[Watch],  # noqa: F811
+    market_shop: dict[str, Any],  # noqa: F811
+    artifacts: Path,
+) -> None:
+    _buy(
+        browser,
+        site,
+        contexts,
+        market_shop,
+        lang="en",
+        country="CA",
+        address={
+            "name": "Sam Buyer",
+            "street_address": "100 Queen St W",
+            "city": "Toronto",
+            "postal_code": "M5H 2N2",
+        },
+        state="ON",
+        phone="(416) 555-0199",
+        method="card",
+        texts={
+            "state": "Province",
+            "invalid": "This does not look right for this country.",
+            "tax": "13",
+            "paid": "is paid",
+        },
+        artifacts=artifacts,
+    )
+    watch = contexts[-1]
+    page = watch.context.pages[-1]
+    page.locator("#cc-order-link").click()
+    form = page.locator("#cc-account-form")
+    form.wait_for()
+    page.locator("#cc-account-password").fill("short")
+    form.locator("button[type=submit]").click()
+    status = page.locator("#cc-account-status")
+    assert status.inner_text() == "The password needs at least 10 characters."
+    page.locator("#cc-account-password").fill("a long shopper passphrase")
+    form.locator("button[type=submit]").click()
+    page.locator("#cc-account-status", has_text="Your account is ready").wait_for()
+    page.screenshot(path=str(artifacts / "order-page-account.png"), full_page=True)
+
+    # back on the show page, signed in: the next checkout starts from this order
+    slug = market_shop["store"]["store"]["slug"]
+    page.goto(f"{site.url}/s/{slug}/shows/{market_shop['show']['id']}?lang=en&country=DE")
+    card = page.locator(f"#card-{market_shop['product']['id']}")
+    card.locator("button.add").click()
+    page.wait_for_function("() => document.querySelector('#cc-email').value !== ''")
+    assert page.locator("#cc-email").input_value() == "alex@example.com"
+    assert page.locator("#cc-country").input_value() == "CA"
+    page.locator("#cc-addr-city").wait_for()
+    assert page.locator("#cc-addr-city").input_value().upper() == "TORONTO"
+    assert page.locator("#cc-addr-country_area").input_value() == "ON"
+    page.screenshot(path=str(artifacts / "checkout-prefilled.png"), full_page=True)
+    assert watch.problems == []

@@ -485,3 +485,22 @@ class TaxSettingsOut(BaseModel):
     ddp: bool
     eu_distance_sales_prior_year: int | None
     eu_distance_sales_current_year: int | None
+
+
+class OrderAccountIn(BaseModel):
+    """Claim the guest who placed an order as an account under the order's e-mail."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
+    key: Annotated[str, StringConstraints(max_length=64)] | None = None  # the page's signed key
+
+
+class CheckoutPrefillOut(BaseModel):
+    """What a signed-in shopper's checkout starts with: their last order's contact and
+    address (empty for a guest: a shared device must not show a stranger's address)."""
+
+    country: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    shipping_address: dict[str, str] | None = None

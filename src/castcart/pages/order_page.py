@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 
 from castcart.accounts import service as accounts
-from castcart.accounts.models import Store
+from castcart.accounts.models import Shopper, Store
 from castcart.catalog.models import Variant
 from castcart.commerce.models import Order
 from castcart.commerce.order_links import check_order_key, order_key
@@ -92,12 +92,25 @@ def order_page(
             ),
         )
         signed = order_key(ctx.settings.secret_key, order.id)
-        context = _context(loc, store, order, view, signed)
+        shopper = session.get(Shopper, order.shopper_id)
+        # a guest who has paid may turn the order's e-mail into an account, from here
+        offer_account = (
+            shopper is not None
+            and shopper.password_hash is None
+            and order.status in ("paid", "fulfilled")
+            and bool(order.contact_email)
+        )
+        context = _context(loc, store, order, view, signed, offer_account)
     return _render(request, "shop_order.html", loc, context, remember_lang=lang)
 
 
 def _context(
-    loc: PageLocale, store: Store, order: Order, view: OrderView, signed: str
+    loc: PageLocale,
+    store: Store,
+    order: Order,
+    view: OrderView,
+    signed: str,
+    offer_account: bool,
 ) -> dict[str, Any]:
     invoice = f"/api/v1/orders/{quote(order.id)}/invoice"
     boot = {
@@ -107,6 +120,7 @@ def _context(
         "strings": loc.strings,
         "store": {"slug": store.slug, "name": store.name},
         "order": {"id": order.id, "number": order.number, "key": signed},
+        "offer_account": offer_account,
     }
     return {
         "store": store,
@@ -114,5 +128,6 @@ def _context(
         "view": view,
         "invoice_html": f"{invoice}.html?key={signed}",
         "invoice_pdf": f"{invoice}.pdf?key={signed}",
+        "offer_account": offer_account,
         "boot": boot,
     }
