@@ -29,9 +29,11 @@ def order_key(secret: str, order_id: str) -> str:
 
 
 def check_order_key(secret: str, order_id: str, key: str | None) -> bool:
+    """Constant-time check; any text (non-ASCII included) is just a wrong key."""
     if not key or len(key) > 64:
         return False
-    return hmac.compare_digest(order_key(secret, order_id), key)
+    expected = order_key(secret, order_id).encode()
+    return hmac.compare_digest(expected, key.encode("utf-8", "surrogatepass"))
 
 
 def order_page_path(store_slug: str, order_id: str, secret: str) -> str:
