@@ -11,6 +11,12 @@ import pytest
 
 from tests.helpers import Api, address_for, bearer
 
+pytestmark = pytest.mark.parametrize(
+    "database_url",
+    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+
 PASSWORD = "a long shopper passphrase"
 
 

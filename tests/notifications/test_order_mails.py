@@ -30,6 +30,12 @@ from tests.cluster import free_port
 from tests.conftest import make_settings
 from tests.helpers import Api, bearer
 
+pytestmark = pytest.mark.parametrize(
+    "database_url",
+    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+
 
 class Inbox:
     def __init__(self) -> None:
@@ -208,15 +214,13 @@ def test_smtp_down_keeps_the_mail_pending_and_the_retry_sends_it(
 
 
 def test_no_smtp_configured_sends_nothing_and_logs(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     from fastapi.testclient import TestClient
 
     from castcart.web.app import create_app
 
-    app = create_app(
-        make_settings(tmp_path, f"sqlite:///{tmp_path / 'x.db'}"), background_tasks=False
-    )
+    app = create_app(make_settings(tmp_path, database_url), background_tasks=False)
     with TestClient(app) as client, caplog.at_level(logging.INFO, logger="castcart.notifications"):
         api = Api(client)
         bought = _buy(api, "en")
