@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from castcart.money.display import format_money
 from tests.helpers import Api
 
 
@@ -78,6 +79,11 @@ def test_signed_link_opens_the_page_without_a_session(api: Api, bought: dict[str
         f"/api/v1/shop/{bought['shopper']['slug']}/orders/{order['id']}",
         headers=bought["shopper"]["headers"],
     )
+    # every tax line the order (and so its invoice) recorded, written by the one formatter
+    assert paid["tax_lines"]
+    tax_text = _text(html, "cc-order-tax-lines")
+    for line in paid["tax_lines"]:
+        assert format_money(line["amount"], paid["currency"], "fr") in tax_text
     total = paid["total_amount"]
     expected_total = f"{total // 100},{total % 100:02d}"
     assert expected_total in _text(html, "cc-order-total").replace("\u202f", " ").replace(
