@@ -27,6 +27,7 @@ DOMAINS = (
     "tax",
     "money",
     "payment_methods",
+    "notifications",
     "pages",  # last: the pages' routes are the most general
 )
 

@@ -303,7 +303,27 @@ function renderCart(cart) {
   show(quoteForm, lines.length > 0);
   show($("#cc-coupon-form"), lines.length > 0);
   show(quoteBox, false);
-  if (lines.length && !addressFor) loadAddressForm().catch((err) => formError(err.message));
+  if (lines.length && !addressFor) prefillCheckout().catch((err) => formError(err.message));
+}
+
+// A signed-in shopper (an account, not a guest) starts from their last order's e-mail,
+// phone and address; a guest's form starts empty (GET checkout/prefill answers nothing).
+let prefilled = false;
+async function prefillCheckout() {
+  if (prefilled) return loadAddressForm();
+  prefilled = true;
+  const s = await ensureShopper();
+  if (!s.shopper || !s.shopper.email) return loadAddressForm();
+  const last = await shopApi("GET", "/checkout/prefill");
+  const country = $("#cc-country");
+  if (last.country && [...country.options].some((o) => o.value === last.country)) country.value = last.country;
+  await loadAddressForm();
+  for (const [name, value] of Object.entries(last.shipping_address || {})) {
+    const el = document.getElementById(`cc-addr-${name}`);
+    if (el && value && !el.value) el.value = value;
+  }
+  if (last.contact_email && !$("#cc-email").value) $("#cc-email").value = last.contact_email;
+  if (last.contact_phone && !$("#cc-phone").value) $("#cc-phone").value = last.contact_phone;
 }
 
 async function addToCart(button) {
@@ -594,6 +614,12 @@ async function completeSandbox(outcome) {
       if (order.status === "paid") {
         orderStatus.textContent = t("shop.order_paid", { number: order.number });
         show($("#cc-sandbox"), false);
+        // the order page (signed link, the same one the confirmation e-mail carries)
+        if (order.order_page_url) {
+          const link = $("#cc-order-link");
+          link.href = `${order.order_page_url}&lang=${encodeURIComponent(boot.lang)}`;
+          show($("#cc-order-link-row"), true);
+        }
         renderCart(await shopApi("GET", "/cart"));
         return;
       }

@@ -7,22 +7,26 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from castcart.accounts.schemas import ShopperSessionOut
 from castcart.commerce import cart as carts
 from castcart.commerce import orders, payments, promotions
 from castcart.commerce.address import contact_or_422
 from castcart.commerce.checkout import CheckoutRequest, checkout, find_existing, precheck_stock
 from castcart.commerce.crossborder import LOCAL_STOCK_BADGE, Destination
 from castcart.commerce.models import Order, Payment, ShareCode, ShareOffer
+from castcart.commerce.order_links import order_page_path
 from castcart.commerce.schemas import (
     CartLineIn,
     CartLineQuantity,
     CartOut,
     CartPatch,
     CheckoutIn,
+    CheckoutPrefillOut,
     CouponIn,
     CouponOut,
     DeliveryPromiseOut,
     FxOut,
+    OrderAccountIn,
     OrderOut,
     OrderTransitionIn,
     PaymentOut,
@@ -36,7 +40,14 @@ from castcart.core.clock import utcnow
 from castcart.core.errors import ConflictError, DomainError, NotFoundError
 from castcart.events import CartItemAdded
 from castcart.shows.service import get_show
-from castcart.web.deps import Credentials, Ctx, CurrentShopper, Staff, get_staff
+from castcart.web.deps import (
+    Credentials,
+    Ctx,
+    CurrentShopper,
+    PublicStore,
+    Staff,
+    get_staff,
+)
 from castcart.web.errors import ERROR_RESPONSES
 
 ObjectId = Annotated[str, Path(max_length=32)]
@@ -160,6 +171,14 @@ shop_router = APIRouter(
 )
 
 
+def shop_order_out(ctx: Ctx, shopper: CurrentShopper, order: Order) -> OrderOut:
+    """The owner's view of an order: with the signed link to its page (what the e-mail
+    sends), so the shop page can link to it and the shopper can open it elsewhere."""
+    out = order_out(order)
+    out.order_page_url = order_page_path(shopper.store.slug, order.id, ctx.settings.secret_key)
+    return out
+
+
 @shop_router.get("/cart", response_model=CartOut)
 def get_cart(ctx: Ctx, shopper: CurrentShopper) -> CartOut:
     with ctx.unit_of_work() as (session, _):
@@ -255,7 +274,7 @@ def checkout_cart(
             precheck_stock(session, request)
         with ctx.unit_of_work() as (session, outbox):
             order, created = checkout(session, request, outbox)
-            out = order_out(order)
+            out = shop_order_out(ctx, shopper, order)
     except (IntegrityError, DomainError):
         # A concurrent request with the same key may have won the race (we then hit its
         # unique key, or found the cart it just emptied); everything of ours rolled back.
@@ -263,11 +282,82 @@ def checkout_cart(
             existing = find_existing(session, request)
             if existing is None:
                 raise
-            out, created = order_out(existing), False
+            out, created = shop_order_out(ctx, shopper, existing), False
     if not created:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
     return out
+
+
+@shop_router.get("/checkout/prefill", response_model=CheckoutPrefillOut)
+def checkout_prefill(ctx: Ctx, shopper: CurrentShopper) -> CheckoutPrefillOut:
+    """A signed-in shopper's e-mail, phone and address from their last order."""
+    from castcart.accounts.models import Shopper
+
+    with ctx.db.read() as session:
+        row = session.get(Shopper, shopper.shopper_id)
+        if row is None or row.password_hash is None:
+            return CheckoutPrefillOut()
+        last = session.scalar(
+            select(Order)
+            .where(Order.shopper_id == row.id, Order.shipping_address.is_not(None))
+            .order_by(Order.created_at.desc())
+            .limit(1)
+        )
+        if last is None:
+            return CheckoutPrefillOut(contact_email=row.email)
+        return CheckoutPrefillOut(
+            country=last.destination_country,
+            contact_email=last.contact_email or row.email,
+            contact_phone=last.contact_phone,
+            shipping_address=last.shipping_address,
+        )
+
+
+@shop_router.post("/orders/{order_id}/account", response_model=ShopperSessionOut)
+def claim_order_account(
+    ctx: Ctx,
+    store: PublicStore,
+    credentials: Credentials,
+    order_id: ObjectId,
+    data: OrderAccountIn,
+) -> ShopperSessionOut:
+    """After paying as a guest: set a password and the guest who placed the order becomes
+    an account under the order's e-mail; the order (and cart) stay theirs. Allowed to the
+    order's session or to whoever holds its signed link (which went to that e-mail).
+    Returns a session for the account, for a device that had none."""
+    from castcart.accounts import service as accounts
+    from castcart.accounts.schemas import ShopperOut
+    from castcart.commerce.order_links import check_order_key
+    from castcart.core.errors import AuthenticationError
+
+    with ctx.unit_of_work() as (session, _):
+        order = orders.get_order(session, store.id, order_id)
+        allowed = check_order_key(ctx.settings.secret_key, order.id, data.key)
+        if not allowed and credentials is not None and credentials.credentials:
+            try:
+                principal = accounts.shopper_principal(session, credentials.credentials, store.id)
+                allowed = principal.shopper_id == order.shopper_id
+            except AuthenticationError:
+                allowed = False
+        if not allowed:
+            raise NotFoundError("order not found", code="order_not_found")
+        if order.status not in ("paid", "fulfilled") or not order.contact_email:
+            raise ConflictError(
+                "an account can be created from a paid order with an e-mail",
+                code="order_not_paid",
+            )
+        shopper = accounts.register_shopper(
+            session, order.shopper_id, email=order.contact_email, password=data.password
+        )
+        token, shopper = accounts.login_shopper(
+            session,
+            store,
+            email=order.contact_email,
+            password=data.password,
+            ttl=timedelta(hours=ctx.settings.session_ttl_hours),
+        )
+        return ShopperSessionOut(token=token, shopper=ShopperOut.model_validate(shopper))
 
 
 @shop_router.get("/orders", response_model=list[OrderOut])
@@ -279,7 +369,7 @@ def my_orders(ctx: Ctx, shopper: CurrentShopper) -> list[OrderOut]:
             .order_by(Order.created_at.desc())
             .limit(100)
         ).all()
-        return [order_out(o) for o in rows]
+        return [shop_order_out(ctx, shopper, o) for o in rows]
 
 
 def _shopper_order(session: object, shopper: CurrentShopper, order_id: str) -> Order:
@@ -292,7 +382,7 @@ def _shopper_order(session: object, shopper: CurrentShopper, order_id: str) -> O
 @shop_router.get("/orders/{order_id}", response_model=OrderOut)
 def my_order(ctx: Ctx, shopper: CurrentShopper, order_id: ObjectId) -> OrderOut:
     with ctx.db.read() as session:
-        return order_out(_shopper_order(session, shopper, order_id))
+        return shop_order_out(ctx, shopper, _shopper_order(session, shopper, order_id))
 
 
 @shop_router.post(

@@ -305,12 +305,23 @@ def put_tax_settings(ctx: Ctx, staff: Staff, data: TaxSettingsIn) -> TaxSettings
         return TaxSettingsOut.model_validate(row)
 
 
-def _invoice_order(ctx: Ctx, request: Request, credentials: Credentials, order_id: str) -> Order:
-    """Staff of the order's store (orders.read), or the shopper who placed it."""
+def _invoice_order(
+    ctx: Ctx, request: Request, credentials: Credentials, order_id: str, key: str | None = None
+) -> Order:
+    """Staff of the order's store (orders.read), the shopper who placed it, or whoever
+    holds the order page's signed link (the invoice link on that page, from the e-mail)."""
     from castcart.accounts.service import resolve_token
+    from castcart.commerce.order_links import check_order_key
 
     token = credentials.credentials if credentials is not None else ""
     with ctx.db.read() as session:
+        if key is not None:
+            if not check_order_key(ctx.settings.secret_key, order_id, key):
+                raise NotFoundError("order not found", code="order_not_found")
+            order = session.get(Order, order_id)
+            if order is None:
+                raise NotFoundError("order not found", code="order_not_found")
+            return order
         if not token:
             staff = get_staff(ctx, request, credentials)  # also accepts the session cookie
             staff.require("orders.read")
@@ -328,17 +339,25 @@ def _invoice_order(ctx: Ctx, request: Request, credentials: Credentials, order_i
         raise AuthenticationError("invalid or expired token", code="invalid_token")
 
 
+# The order page's signed key (castcart.commerce.order_links): opens the invoice without a login.
+InvoiceKey = Annotated[str | None, Query(max_length=64)]
+
+
 @router.get(
     "/orders/{order_id}/invoice.html",
     response_class=Response,
     responses={200: {"content": {"text/html": {}}, "description": "the invoice as HTML"}},
 )
 def invoice_html(
-    ctx: Ctx, request: Request, credentials: Credentials, order_id: ObjectId
+    ctx: Ctx,
+    request: Request,
+    credentials: Credentials,
+    order_id: ObjectId,
+    key: InvoiceKey = None,
 ) -> Response:
     """The order's invoice with what its destination requires (seller and buyer, VAT and
     IOSS numbers, tax per rate, currency and FX note, reverse-charge wording)."""
-    order = _invoice_order(ctx, request, credentials, order_id)
+    order = _invoice_order(ctx, request, credentials, order_id, key)
     with ctx.db.read() as session:
         doc = invoices.build(session, order.id)
     return Response(invoices.render_html(doc), media_type="text/html; charset=utf-8")
@@ -350,9 +369,13 @@ def invoice_html(
     responses={200: {"content": {"application/pdf": {}}, "description": "the invoice as PDF"}},
 )
 def invoice_pdf(
-    ctx: Ctx, request: Request, credentials: Credentials, order_id: ObjectId
+    ctx: Ctx,
+    request: Request,
+    credentials: Credentials,
+    order_id: ObjectId,
+    key: InvoiceKey = None,
 ) -> Response:
-    order = _invoice_order(ctx, request, credentials, order_id)
+    order = _invoice_order(ctx, request, credentials, order_id, key)
     with ctx.db.read() as session:
         doc = invoices.build(session, order.id)
     return Response(

@@ -333,6 +333,9 @@ class OrderOut(BaseModel):
     paid_at: datetime | None
     lines: list[OrderLineOut]
     events: list[OrderEventOut]
+    # The shopper's order page with its signed key (path on castcart's origin); set on the
+    # shop API (the owner's own view), left out of staff listings.
+    order_page_url: str | None = None
 
 
 class OrderTransitionIn(BaseModel):
@@ -482,3 +485,22 @@ class TaxSettingsOut(BaseModel):
     ddp: bool
     eu_distance_sales_prior_year: int | None
     eu_distance_sales_current_year: int | None
+
+
+class OrderAccountIn(BaseModel):
+    """Claim the guest who placed an order as an account under the order's e-mail."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
+    key: Annotated[str, StringConstraints(max_length=64)] | None = None  # the page's signed key
+
+
+class CheckoutPrefillOut(BaseModel):
+    """What a signed-in shopper's checkout starts with: their last order's contact and
+    address (empty for a guest: a shared device must not show a stranger's address)."""
+
+    country: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    shipping_address: dict[str, str] | None = None

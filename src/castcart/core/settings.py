@@ -86,6 +86,18 @@ class Settings(BaseSettings):
     media_segment_seconds: int = Field(default=2, ge=1, le=10)
     media_poll_seconds: float = Field(default=1.0, gt=0)  # supervisor reconcile interval
 
+    # Shopper mails (castcart.notifications, docs/notifications.md). Empty host: no mail is
+    # sent (logged once per mail), checkout and payment work the same.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True  # upgrade the connection before logging in (port 587)
+    smtp_from: str = ""  # "Store <orders@example.com>"; empty: orders@<public host>
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0)
+    notifications_retry_seconds: float = Field(default=60.0, gt=0)  # pending mails retried
+    notifications_max_attempts: int = Field(default=10, ge=1)
+
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Settings:
         if self.environment == "production":

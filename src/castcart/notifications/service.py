@@ -1,0 +1,203 @@
+"""Order mails, at most once per (order, kind).
+
+An ``order.paid`` or ``order.fulfilled`` event asks for a mail: a row in
+``notifications_sent`` is created once (unique order + kind), so the outbox relay
+redelivering the event, or a second node, finds the row and sends nothing. A sender claims
+the row (a lease) before talking to SMTP; a failure keeps it ``pending`` with a later
+``next_attempt_at`` for the retry sweep, up to ``notifications_max_attempts``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from castcart.accounts.models import Shopper, Store
+from castcart.catalog.models import Variant
+from castcart.commerce.models import Order
+from castcart.commerce.order_links import order_page_url
+from castcart.core.clock import utcnow
+from castcart.core.db import Database
+from castcart.core.settings import Settings
+from castcart.notifications import mailer
+from castcart.notifications.compose import Mail, compose
+from castcart.notifications.models import SentNotification
+from castcart.pages.i18n import SUPPORTED, PageLocale
+from castcart.pages.order_view import order_view
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+MAX_BACKOFF = timedelta(hours=6)
+Sender = Callable[[Settings, EmailMessage], None]
+
+
+def request_mail(
+    db: Database, *, store_id: str, order_id: str, kind: str, event_id: str, now: datetime
+) -> str | None:
+    """The row for this mail, created the first time; None when it was already sent or
+    given up (a redelivered event)."""
+    try:
+        with db.write() as session:
+            row = SentNotification(
+                store_id=store_id,
+                order_id=order_id,
+                kind=kind,
+                event_id=event_id,
+                status="pending",
+                attempts=0,
+                last_error="",
+                created_at=now,
+                next_attempt_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+    except IntegrityError:
+        with db.read() as session:
+            existing = session.scalar(
+                select(SentNotification).where(
+                    SentNotification.order_id == order_id, SentNotification.kind == kind
+                )
+            )
+            if existing is None or existing.status != "pending":
+                return None
+            return existing.id
+
+
+def _claim(db: Database, row_id: str, now: datetime) -> bool:
+    with db.write() as session:
+        result = session.execute(
+            update(SentNotification)
+            .where(
+                SentNotification.id == row_id,
+                SentNotification.status == "pending",
+                (SentNotification.claimed_at.is_(None))
+                | (SentNotification.claimed_at < now - LEASE),
+            )
+            .values(claimed_at=now)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def _message(session: Session, settings: Settings, row: SentNotification) -> EmailMessage | None:
+    order = session.get(Order, row.order_id)
+    if order is None or not order.contact_email:
+        return None
+    store = session.get(Store, order.store_id)
+    shopper = session.get(Shopper, order.shopper_id)
+    wanted = (shopper.locale if shopper else "") or (store.default_locale if store else "en")
+    lang = wanted.split("-")[0].lower()
+    loc = PageLocale(lang if lang in SUPPORTED else "en")
+    options = {}
+    for line in order.lines:
+        variant = session.get(Variant, line.variant_id)
+        if variant is not None:
+            options[variant.id] = dict(variant.options or {})
+    from castcart.payment_methods.catalog import default_catalog
+    from castcart.payment_methods.models import PaymentMethodError
+
+    method = order.payment_method or ""
+    if method:
+        with contextlib.suppress(PaymentMethodError):  # a method since removed: its id
+            method = default_catalog().get(method).display_name(loc.lang, order.destination_country)
+    view = order_view(loc, order, variant_options=options, payment_method_name=method)
+    slug = store.slug if store else ""
+    url = order_page_url(settings.public_base_url, slug, order.id, settings.secret_key)
+    mail = Mail(
+        kind=row.kind,
+        to=order.contact_email,
+        sender=mailer.sender(settings),
+        store_name=store.name if store else "",
+        order_url=f"{url}&lang={loc.lang}",
+        view=view,
+    )
+    return compose(loc, mail)
+
+
+def deliver(
+    db: Database,
+    settings: Settings,
+    row_id: str,
+    *,
+    now: datetime | None = None,
+    send: Sender = mailer.send,
+) -> str | None:
+    """Send one pending mail; returns its status afterwards (None: someone else has it)."""
+    now = now or utcnow()
+    if not _claim(db, row_id, now):
+        return None
+    with db.read() as session:
+        row = session.get(SentNotification, row_id)
+        assert row is not None  # noqa: S101 - just claimed
+        kind, order_id = row.kind, row.order_id
+        try:
+            message = _message(session, settings, row)
+        except Exception as exc:  # a bug composing must not lose the mail: retried later
+            log.exception("composing the %s mail of order %s failed", kind, order_id)
+            message, error = None, f"compose: {type(exc).__name__}"
+        else:
+            error = ""
+    values: dict[str, object] = {"claimed_at": None}
+    if message is None and not error:
+        values.update(status="skipped", last_error="no contact e-mail")
+    elif message is not None:
+        try:
+            send(settings, message)
+        except mailer.MailError as exc:
+            error = str(exc)
+            log.warning(
+                "the %s mail of order %s to %s failed (%s); retried later",
+                kind,
+                order_id,
+                mailer.mask(str(message["To"])),
+                error,
+            )
+        else:
+            values.update(
+                status="sent", sent_at=utcnow(), message_id=str(message["Message-ID"])[:200]
+            )
+            log.info(
+                "sent the %s mail of order %s to %s",
+                kind,
+                order_id,
+                mailer.mask(str(message["To"])),
+            )
+    if error:
+        with db.read() as session:
+            attempts = (session.get(SentNotification, row_id).attempts or 0) + 1  # type: ignore[union-attr]
+        backoff = timedelta(seconds=settings.notifications_retry_seconds * 2 ** (attempts - 1))
+        values.update(
+            attempts=attempts,
+            last_error=error[:300],
+            next_attempt_at=now + min(backoff, MAX_BACKOFF),
+            status="failed" if attempts >= settings.notifications_max_attempts else "pending",
+        )
+    with db.write() as session:
+        session.execute(
+            update(SentNotification).where(SentNotification.id == row_id).values(**values)
+        )
+    return str(values.get("status", "pending"))
+
+
+def due(db: Database, now: datetime, limit: int = 100) -> list[str]:
+    """Pending mails whose next attempt is due (the retry sweep's work)."""
+    with db.read() as session:
+        return list(
+            session.scalars(
+                select(SentNotification.id)
+                .where(
+                    SentNotification.status == "pending",
+                    SentNotification.next_attempt_at <= now,
+                )
+                .order_by(SentNotification.next_attempt_at)
+                .limit(limit)
+            )
+        )
