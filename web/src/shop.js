@@ -362,6 +362,8 @@ const NOTE_KEYS = [
   [/^cart mixes tax categories; quoted at the general rate$/, "note.mixed_categories", []],
   [/^product category unknown to the tax table; general rate used$/, "note.unknown_category", []],
   [/^no delivery lanes configured for this store: shipping not charged$/, "note.no_lanes", []],
+  [/^seller's EU distance sales not given: EUR 10,000 threshold assumed exceeded$/, "note.distance_sales_assumed", []],
+  [/^duty figures are estimates$/, "note.duty_estimates", []],
 ];
 function localNote(text) {
   for (const [re, key, names] of NOTE_KEYS) {
