@@ -86,6 +86,24 @@ def test_address_form_per_country_with_states_and_localized_labels(
     api.ok("GET", f"/api/v1/shop/{slug}/checkout/address-form/QQ", 404)
 
 
+def test_state_names_are_in_the_page_language(api: Api, shop: dict[str, Any]) -> None:
+    """Regression: the data's names of every language were mixed ("Central Java" on an
+    Indonesian page, "Dubai" on an Arabic one, "Nouvelle-Écosse" on an English one)."""
+
+    def names(country: str, locale: str) -> dict[str, str]:
+        fields = {f["name"]: f for f in _form(api, shop, country, locale)["fields"]}
+        return {c["code"]: c["name"] for c in fields["country_area"]["choices"]}
+
+    assert names("ID", "id")["Jawa Tengah"] == "Jawa Tengah"
+    assert names("ID", "en")["Jawa Tengah"] == "Central Java"
+    assert names("AE", "ar")["إمارة دبيّ"] == "دبي"
+    assert names("AE", "en")["إمارة دبيّ"] == "Dubai"
+    assert names("CA", "en")["NS"] == "Nova Scotia"
+    assert names("CA", "fr")["NS"] == "Nouvelle-Écosse"
+    assert names("CA", "de")["QC"] == "Quebec"  # no German names: the country's own
+    assert len(names("MX", "es")) == 32
+
+
 def test_checkout_requires_an_address_and_email_with_errors_per_field(
     api: Api, shop: dict[str, Any]
 ) -> None:
