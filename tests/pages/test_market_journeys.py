@@ -225,6 +225,7 @@ def _invoice(seller: Watch, site: Site, order_id: str) -> dict[str, Any]:
         "duties": [],
         "notes": page.locator(".notes p").all_inner_texts(),
         "text": page.locator("body").inner_text(),
+        "buyer": page.locator(".parties section").nth(1).inner_text(),
     }
     for n in range(1, tables.count()):
         heading = tables.nth(n).evaluate("t => t.previousElementSibling.textContent.trim()")
@@ -341,6 +342,10 @@ def test_seller_and_shopper_journey(
         assert [r[1] for r in totals] == want
         assert sandbox_amount == fmt(invoice["totals"]["Total"])
         assert f"Payment method: {market.method}" in invoice["text"]
+        buyer = invoice["buyer"].casefold()  # (the postal format may want capitals)
+        assert market.address["name"].casefold() in buyer, buyer
+        assert market.address["street_address"].casefold() in buyer, buyer
+        assert f"shopper-{market.cc.lower()}@example.com" in buyer
 
         # 4. The seller: the order with customer, address, tax lines, method; slip; shipped.
         admin.get_by_role("tab", name="Orders").click()
