@@ -349,6 +349,10 @@ def test_seller_and_shopper_journey(
 
         # 4. The seller: the order with customer, address, tax lines, method; slip; shipped.
         admin.get_by_role("tab", name="Orders").click()
+        listed = admin.locator("#cc-orders tr", has_text=order["number"])
+        total_minor = _minor(invoice["totals"]["Total"], cur)
+        # the admin list writes it the admin's way (English), same figure as the invoice
+        assert listed.locator("td").nth(2).inner_text() == format_money(total_minor, cur, "en")
         admin.get_by_role("button", name=f"Order {order['number']}").click()
         detail = admin.locator("#cc-order-detail")
         detail.get_by_role("heading", name=f"Order {order['number']}").wait_for()
