@@ -427,3 +427,29 @@ def test_quote_text_is_in_the_page_language(
         assert watch.problems == []
     finally:
         watch.close()
+
+
+def test_address_typed_while_the_form_loads_is_kept(browser: Any, site: Site) -> None:
+    """Regression: a second 'change' of the destination while its form was still loading
+    fetched it again, and the late answer wiped what the shopper had typed meanwhile."""
+    watch = Watch(browser, viewport=PHONE, locale="pt-BR")
+    held: list[Any] = []
+    try:
+        page = watch.page()
+        page.route(re.compile(r"/checkout/address-form/"), lambda route: held.append(route))
+        page.goto(f"{site.show_url}?lang=pt&country=BR")
+        with page.expect_request(re.compile(r"/checkout/address-form/BR")):
+            page.locator(".card button.add").first.click()  # the cart asks for the form
+        page.locator("#cc-country").select_option("BR")  # 'change' while it is loading
+        held[0].continue_()
+        page.locator("#cc-addr-name").fill("Ana Souza")
+        asked = len(held)
+        for route in held[1:]:  # the old page had asked again: let that answer arrive
+            route.continue_()
+        page.locator("#cc-email").fill("ana@example.com")
+        page.locator("#cc-addr-street_address").wait_for()
+        assert page.locator("#cc-addr-name").input_value() == "Ana Souza"
+        assert asked == 1  # one request for one country
+        assert watch.problems == []
+    finally:
+        watch.close()

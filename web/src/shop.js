@@ -421,11 +421,25 @@ function renderQuote(q) {
 const addressBox = $("#cc-address");
 let addressFor = null;
 
-async function loadAddressForm() {
+let addressLoading = null; // {country, promise} of the form being fetched
+
+/** One fetch per country at a time; a late answer for a country no longer chosen is
+ * dropped, and what the shopper typed meanwhile is kept (read when the form is swapped). */
+function loadAddressForm() {
   const country = $("#cc-country").value;
-  if (addressFor === country) return;
-  const typed = addressValues();
+  if (addressFor === country) return Promise.resolve();
+  if (addressLoading && addressLoading.country === country) return addressLoading.promise;
+  const promise = fetchAddressForm(country).finally(() => {
+    if (addressLoading && addressLoading.promise === promise) addressLoading = null;
+  });
+  addressLoading = { country, promise };
+  return promise;
+}
+
+async function fetchAddressForm(country) {
   const form = await api("GET", `${shopBase}/checkout/address-form/${encodeURIComponent(country)}?locale=${encodeURIComponent(lang)}`);
+  if ($("#cc-country").value !== country) return; // a newer choice is being loaded
+  const typed = addressValues();
   addressFor = country;
   addressBox.replaceChildren(
     ...form.fields.map((f) => {
