@@ -86,6 +86,24 @@ def test_address_form_per_country_with_states_and_localized_labels(
     api.ok("GET", f"/api/v1/shop/{slug}/checkout/address-form/QQ", 404)
 
 
+def test_state_names_are_in_the_page_language(api: Api, shop: dict[str, Any]) -> None:
+    """Regression: the data's names of every language were mixed ("Central Java" on an
+    Indonesian page, "Dubai" on an Arabic one, "Nouvelle-Écosse" on an English one)."""
+
+    def names(country: str, locale: str) -> dict[str, str]:
+        fields = {f["name"]: f for f in _form(api, shop, country, locale)["fields"]}
+        return {c["code"]: c["name"] for c in fields["country_area"]["choices"]}
+
+    assert names("ID", "id")["Jawa Tengah"] == "Jawa Tengah"
+    assert names("ID", "en")["Jawa Tengah"] == "Central Java"
+    assert names("AE", "ar")["إمارة دبيّ"] == "دبي"
+    assert names("AE", "en")["إمارة دبيّ"] == "Dubai"
+    assert names("CA", "en")["NS"] == "Nova Scotia"
+    assert names("CA", "fr")["NS"] == "Nouvelle-Écosse"
+    assert names("CA", "de")["QC"] == "Quebec"  # no German names: the country's own
+    assert len(names("MX", "es")) == 32
+
+
 def test_checkout_requires_an_address_and_email_with_errors_per_field(
     api: Api, shop: dict[str, Any]
 ) -> None:
@@ -232,3 +250,28 @@ def test_quote_reports_an_unknown_coupon_instead_of_applying_it(
     quote = _quote(api, shopper, "DE")
     assert quote["coupon"] == {"code": "TENOFF", "error": None}
     assert quote["discount_amount"] > 0
+
+
+def test_invoice_names_the_buyer_checkout_ships_to(api: Api, shop: dict[str, Any]) -> None:
+    """Regression: the invoice's buyer was a bare "Customer" although checkout had the
+    shopper's name, address and e-mail."""
+    shopper = _shopper_with_cart(api, shop, "DE")
+    address = {
+        "name": "Lena Vogel",
+        "street_address": "Kastanienallee 12",
+        "postal_code": "10435",
+        "city": "Berlin",
+        "country_code": "DE",
+    }
+    order = api.checkout(
+        shopper, country="DE", shipping_address=address, contact_email="lena@example.com"
+    )
+    response = api.client.get(
+        f"/api/v1/orders/{order['id']}/invoice.html", headers=shopper["headers"]
+    )
+    assert response.status_code == 200, response.text
+    buyer = response.text.split("<h2>Buyer</h2>")[1].split("</section>")[0]
+    assert "Lena Vogel" in buyer
+    assert "Kastanienallee 12, 10435 BERLIN" in buyer  # as Deutsche Post writes it
+    assert "lena@example.com" in buyer
+    assert "Customer" not in buyer

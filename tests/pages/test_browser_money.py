@@ -15,8 +15,23 @@ from castcart.commerce.taxsettings import fx_snapshot
 from castcart.money import convert
 from castcart.money.display import format_money
 from castcart.pages.i18n import catalog
+from tests.helpers import address_for
 from tests.pages.conftest import Site
 from tests.pages.test_browser import PHONE, Watch
+
+
+def _address(page: Any, country: str) -> None:
+    """Checkout requires a deliverable address: fill the destination's form once it is the
+    one of ``country`` (its state list is there)."""
+    address = address_for(country)
+    area = address.get("country_area")
+    if area:
+        page.locator(f'#cc-addr-country_area option[value="{area}"]').wait_for(state="attached")
+        page.locator("#cc-addr-country_area").select_option(area)
+    for name, value in address.items():
+        if name not in ("country_area", "country_code"):
+            page.locator(f"#cc-addr-{name}").fill(value)
+    page.locator("#cc-email").fill("shopper@example.com")
 
 
 def test_eur_19_tote_is_quoted_in_the_right_rupiah(
@@ -32,6 +47,7 @@ def test_eur_19_tote_is_quoted_in_the_right_rupiah(
         card.locator("button.add").click()
         page.locator("#cc-cart-count", has_text="1").wait_for()
         page.locator("#cc-country").select_option("ID")
+        _address(page, "ID")
         with page.expect_response(re.compile(r"/cart/quote$")) as answer:
             page.locator("#cc-quote-form button[type=submit]").click()
         q = answer.value.json()
@@ -63,6 +79,7 @@ def test_eur_19_tote_is_quoted_in_the_right_rupiah(
 
 def _quote(page: Any, country: str) -> dict[str, Any]:
     page.locator("#cc-country").select_option(country)
+    _address(page, country)
     with page.expect_response(re.compile(r"/cart/quote$")) as answer:
         page.locator("#cc-quote-form button[type=submit]").click()
     page.locator("#cc-quote").wait_for(state="visible")

@@ -382,6 +382,8 @@ const NOTE_KEYS = [
   [/^cart mixes tax categories; quoted at the general rate$/, "note.mixed_categories", []],
   [/^product category unknown to the tax table; general rate used$/, "note.unknown_category", []],
   [/^no delivery lanes configured for this store: shipping not charged$/, "note.no_lanes", []],
+  [/^seller's EU distance sales not given: EUR 10,000 threshold assumed exceeded$/, "note.distance_sales_assumed", []],
+  [/^duty figures are estimates$/, "note.duty_estimates", []],
 ];
 function localNote(text) {
   for (const [re, key, names] of NOTE_KEYS) {
@@ -439,11 +441,25 @@ function renderQuote(q) {
 const addressBox = $("#cc-address");
 let addressFor = null;
 
-async function loadAddressForm() {
+let addressLoading = null; // {country, promise} of the form being fetched
+
+/** One fetch per country at a time; a late answer for a country no longer chosen is
+ * dropped, and what the shopper typed meanwhile is kept (read when the form is swapped). */
+function loadAddressForm() {
   const country = $("#cc-country").value;
-  if (addressFor === country) return;
-  const typed = addressValues();
+  if (addressFor === country) return Promise.resolve();
+  if (addressLoading && addressLoading.country === country) return addressLoading.promise;
+  const promise = fetchAddressForm(country).finally(() => {
+    if (addressLoading && addressLoading.promise === promise) addressLoading = null;
+  });
+  addressLoading = { country, promise };
+  return promise;
+}
+
+async function fetchAddressForm(country) {
   const form = await api("GET", `${shopBase}/checkout/address-form/${encodeURIComponent(country)}?locale=${encodeURIComponent(lang)}`);
+  if ($("#cc-country").value !== country) return; // a newer choice is being loaded
+  const typed = addressValues();
   addressFor = country;
   addressBox.replaceChildren(
     ...form.fields.map((f) => {

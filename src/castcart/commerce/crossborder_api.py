@@ -255,11 +255,11 @@ def address_form(
     list (US, CA, BR, MX, AU, …) and the postal-code pattern checkout will enforce."""
     from castcart.pages.i18n import SUPPORTED, catalog
 
+    lang = locale.split("-")[0]
     try:
-        form = address.address_form(country)
+        form = address.address_form(country, lang)
     except address.AddressError as exc:
         raise NotFoundError(f"no address format for {country!r}", code="unknown_country") from exc
-    lang = locale.split("-")[0]
     labels = catalog(lang if lang in SUPPORTED else "en")
     return AddressFormOut(
         country=form.country,

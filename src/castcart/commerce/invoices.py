@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Shopper, Store
+from castcart.commerce.address import postal_lines
 from castcart.commerce.models import Order
 from castcart.commerce.taxsettings import get_settings_row
 from castcart.core.errors import NotFoundError
@@ -110,14 +111,21 @@ def build(session: Session, order_id: str) -> InvoiceDoc:
     shopper = session.get(Shopper, order.shopper_id)
     cur = order.currency
     buyer_data = order.buyer or {}
+    # A business buyer's own details first, else whom checkout ships to (the address and
+    # contact the shopper entered): the invoice named a bare "Customer" before.
+    shipping = order.shipping_address or {}
     buyer = Party(
         name=buyer_data.get("company")
         or buyer_data.get("name")
+        or shipping.get("company_name")
+        or shipping.get("name")
         or (shopper.display_name if shopper and shopper.display_name else "Customer"),
-        address=buyer_data.get("address", ""),
+        address=buyer_data.get("address") or ", ".join(postal_lines(shipping)),
         country="-".join(p for p in (order.destination_country, order.destination_region) if p),
         vat_number=order.buyer_vat_id,
-        email=buyer_data.get("email") or (shopper.email if shopper and shopper.email else ""),
+        email=buyer_data.get("email")
+        or order.contact_email
+        or (shopper.email if shopper and shopper.email else ""),
     )
     seller = Party(
         name=settings.legal_name or store.name,
