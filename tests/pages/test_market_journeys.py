@@ -385,13 +385,19 @@ def test_seller_and_shopper_journey(
         assert admin.locator("#cc-admin-error").is_hidden()
         shot(admin, "4-shipped")
 
-        # 5. The shopper's side shows it shipped.
-        # TODO(issue 10, shopper order page): switch to the page (GET /shop/{slug}/orders/{id},
-        # `order_page_url`, #cc-order-status / #cc-order-shipments) once it is on main.
+        # 5. The shopper's side: the order page (linked from the paid panel) shows it shipped.
         shipped = httpx.get(f"{base}/orders/{order['id']}", headers=auth, timeout=10).json()
         assert shipped["status"] == "fulfilled"
-        assert [s["tracking_number"] for s in shipped["shipments"]] == [tracking]
-        assert shipped["shipments"][0]["carrier"] == "DHL Express"
+        link = page.locator("#cc-order-link")
+        link.wait_for(state="visible")
+        assert link.get_attribute("href") == f"{shipped['order_page_url']}&lang={lang}"
+        link.click()
+        page.locator("#cc-order-number").wait_for()
+        assert page.locator("#cc-order-number").inner_text() == order["number"]
+        shipments = page.locator("#cc-order-shipments").inner_text()
+        assert tracking in shipments
+        assert "DHL Express" in shipments
+        assert page.locator("#cc-order-total").inner_text() == fmt(invoice["totals"]["Total"])
         shot(page, "5-shipped")
         assert shopper.problems == []
         assert shop.seller.problems == []
