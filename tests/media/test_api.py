@@ -3,6 +3,7 @@ sends them: form-encoded), the HLS file route."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -187,6 +188,36 @@ def test_media_files_are_served_with_hls_types_and_no_traversal(
     ):
         response = client.get(bad)
         assert response.status_code == 404, bad
+
+
+def test_a_playlist_growing_while_served_keeps_its_content_length(
+    client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ffmpeg appends to a live playlist at any time: here after every stat of it, so a
+    response that takes its length from a stat and then reads the file sends too much."""
+    show = settings.effective_media_dir / "shows" / "grow01"
+    (show / "720p").mkdir(parents=True)
+    playlist = show / "720p" / "index.m3u8"
+    playlist.write_text("#EXTM3U\n#EXT-X-TARGETDURATION:2\n")
+    real_stat = os.stat
+    names = {str(playlist), str(playlist.resolve())}
+
+    def stat_then_ffmpeg_writes(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        result = real_stat(path, *args, **kwargs)
+        if isinstance(path, str | Path) and str(path) in names:
+            with open(str(playlist), "a", encoding="utf-8") as f:
+                f.write("#EXTINF:2.0,\nseg_00001.ts\n")
+        return result
+
+    monkeypatch.setattr(os, "stat", stat_then_ffmpeg_writes)
+    response = client.get("/media/shows/grow01/720p/index.m3u8")
+    monkeypatch.undo()
+    assert response.status_code == 200
+    assert int(response.headers["content-length"]) == len(response.content)
+    assert response.content.startswith(b"#EXTM3U\n")
+    assert response.content.endswith(b"seg_00001.ts\n")
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["content-type"] == "application/vnd.apple.mpegurl"
 
 
 def test_heartbeat_keeps_the_encoder_until_the_host_ends_the_show(

@@ -201,17 +201,22 @@ def on_update(
     response_class=FileResponse,
     responses={404: {"description": "no such file"}},
 )
-def media_file(ctx: Ctx, show_id: ShowId, path: str) -> FileResponse:
+def media_file(ctx: Ctx, show_id: ShowId, path: str) -> Response:
     """A show's HLS: ``master.m3u8``, ``720p/index.m3u8``, ``480p/index.m3u8``, segments,
     captions. Public (the show is); the replay stays after the end."""
     found = playlists.resolve_media_file(ctx.settings.effective_media_dir, show_id, path)
     if found is None:
         raise NotFoundError("no such media file", code="media_not_found")
-    return FileResponse(
-        found,
-        media_type=playlists.content_type(found),
-        headers={
-            "Cache-Control": playlists.cache_control(found),
-            "Access-Control-Allow-Origin": "*",
-        },
-    )
+    headers = {"Access-Control-Allow-Origin": "*"}
+    if playlists.is_growing(found):
+        # ffmpeg rewrites playlists (and captions) while they are served: a streamed file
+        # whose size changes after the stat breaks Content-Length (h11 "Too much data").
+        # They are small, so read them whole once and serve that snapshot.
+        try:
+            body = found.read_bytes()
+        except OSError as exc:
+            raise NotFoundError("no such media file", code="media_not_found") from exc
+        headers["Cache-Control"] = playlists.cache_control_for(found, body)
+        return Response(body, media_type=playlists.content_type(found), headers=headers)
+    headers["Cache-Control"] = playlists.cache_control(found)
+    return FileResponse(found, media_type=playlists.content_type(found), headers=headers)

@@ -76,14 +76,27 @@ def is_final(playlist: Path) -> bool:
     return ENDLIST in text
 
 
+def is_growing(path: Path) -> bool:
+    """Playlists and captions are rewritten while live; segments are written once."""
+    return path.suffix in (".m3u8", ".vtt")
+
+
+def cache_control_for(path: Path, body: bytes) -> str:
+    """Cache-Control for a playlist or caption file from the bytes actually served."""
+    if path.suffix == ".m3u8" and path.name != MASTER_PLAYLIST and ENDLIST.encode() in body:
+        return "public, max-age=3600"
+    if is_growing(path):
+        return "no-cache"
+    return "public, max-age=31536000, immutable"
+
+
 def cache_control(path: Path) -> str:
     """Segments never change; a playlist changes until it carries ENDLIST (the replay)."""
-    if path.suffix == ".m3u8":
-        if path.name != MASTER_PLAYLIST and is_final(path):
-            return "public, max-age=3600"
-        return "no-cache"
-    if path.suffix == ".vtt":
-        return "no-cache"
+    if is_growing(path):
+        try:
+            return cache_control_for(path, path.read_bytes())
+        except OSError:
+            return "no-cache"
     return "public, max-age=31536000, immutable"
 
 
