@@ -9,7 +9,7 @@ Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8
 Handle = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,119}$")]
 Sku = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-Amount = Annotated[int, Field(ge=0, le=10**12, description="integer minor units")]
+Amount = Annotated[int, Field(strict=True, ge=0, le=10**12, description="integer minor units")]
 
 ATTRIBUTE_KEYS = {
     "halal_certified",
@@ -213,4 +213,4 @@ class WarehouseOut(BaseModel):
 class StockIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    quantity: Annotated[int, Field(ge=0, le=10**9)]
+    quantity: Annotated[int, Field(strict=True, ge=0, le=10**9)]

@@ -23,13 +23,13 @@ class CouponIn(BaseModel):
 
     code: CouponCode
     kind: Annotated[str, StringConstraints(pattern="^(percent|fixed)$")]
-    percent_off: Annotated[int, Field(ge=1, le=100)] | None = None
-    amount_off: Annotated[int, Field(ge=1, le=10**12)] | None = None
+    percent_off: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
+    amount_off: Annotated[int, Field(strict=True, ge=1, le=10**12)] | None = None
     starts_at: Timestamp | None = None
     ends_at: Timestamp | None = None
     max_uses_total: Annotated[int, Field(ge=1, le=10**9)] | None = None
     max_uses_per_customer: Annotated[int, Field(ge=1, le=10**6)] | None = None
-    min_subtotal_amount: Annotated[int, Field(ge=0, le=10**12)] = 0
+    min_subtotal_amount: Annotated[int, Field(strict=True, ge=0, le=10**12)] = 0
 
     @model_validator(mode="after")
     def _consistent(self) -> CouponIn:
@@ -87,13 +87,13 @@ class CartLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     variant_id: Id
-    quantity: Annotated[int, Field(ge=1, le=100)]
+    quantity: Annotated[int, Field(strict=True, ge=1, le=100)]
 
 
 class CartLineQuantity(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    quantity: Annotated[int, Field(ge=0, le=100)]
+    quantity: Annotated[int, Field(strict=True, ge=0, le=100)]
 
 
 class CartPatch(BaseModel):
@@ -200,7 +200,7 @@ class CheckoutIn(ContactIn):
 
     # Optional guard: refuse if the total moved since the shopper looked (price changed,
     # flash sale ended, another rate). In the order's (presentment) currency, as quoted.
-    expected_total_amount: Annotated[int, Field(ge=0, le=10**13)] | None = None
+    expected_total_amount: Annotated[int, Field(strict=True, ge=0, le=10**13)] | None = None
     # Where it ships; defaults to the shopper's session country, else the store's.
     country: CountryCode | None = None
     region: RegionCode | None = None

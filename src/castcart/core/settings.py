@@ -39,7 +39,12 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     payment_webhook_secret: str = DEV_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
-    allow_signup: bool = True
+    allow_signup: bool = True  # public store sign-up (POST /api/v1/accounts/signup, page)
+    # /docs and /openapi.json: None means on in development/test, off in production.
+    api_docs: bool | None = None
+    # Strict-Transport-Security max-age on https responses; 0 (default) sends none. Turn it
+    # on only once the site is served over https for good: browsers remember it.
+    hsts_seconds: int = Field(default=0, ge=0)
     # Login throttling (per process, in memory): failures per account and per client address
     # within the window answer 429 with Retry-After; guest sessions per address likewise.
     login_max_failures: int = Field(default=5, ge=1)
@@ -119,6 +124,12 @@ class Settings(BaseSettings):
         if self.guest_sessions_per_address is not None:
             return self.guest_sessions_per_address
         return 1_000_000 if self.environment == "test" else 30
+
+    @property
+    def api_docs_enabled(self) -> bool:
+        if self.api_docs is None:
+            return self.environment != "production"
+        return self.api_docs
 
     @property
     def sandbox_enabled(self) -> bool:

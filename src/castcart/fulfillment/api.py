@@ -14,7 +14,7 @@ from castcart.web.errors import ERROR_RESPONSES
 router = APIRouter(prefix="/api/v1", tags=["fulfillment"], responses=ERROR_RESPONSES)
 
 Destination = Annotated[str, StringConstraints(pattern=r"^(EU|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")]
-Minor = Annotated[int, Field(ge=0, le=10**9)]
+Minor = Annotated[int, Field(strict=True, ge=0, le=10**9)]
 
 
 class LaneIn(BaseModel):

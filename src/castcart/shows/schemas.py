@@ -16,7 +16,7 @@ from pydantic import (
 
 from castcart.core.validation import Timestamp
 
-Amount = Annotated[int, Field(ge=0, le=10**12, description="integer minor units")]
+Amount = Annotated[int, Field(strict=True, ge=0, le=10**12, description="integer minor units")]
 
 
 def _known_country(code: str) -> str:
@@ -119,7 +119,7 @@ class FlashSaleIn(BaseModel):
 
     variant_id: Annotated[str, StringConstraints(max_length=32)]
     price_amount: Amount
-    quantity_cap: Annotated[int, Field(ge=1, le=10**7)]
+    quantity_cap: Annotated[int, Field(strict=True, ge=1, le=10**7)]
     starts_at: Timestamp
     ends_at: Timestamp
 

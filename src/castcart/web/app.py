@@ -21,6 +21,7 @@ from castcart.web import health, logredact
 from castcart.web.context import AppContext
 from castcart.web.docs import install_docs
 from castcart.web.errors import install_error_handlers
+from castcart.web.headers import SecurityHeaders
 from castcart.web.lifecycle import periodic
 from castcart.web.limits import BodySizeLimit
 
@@ -66,11 +67,16 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served from local assets by install_docs (no CDN)
         redoc_url=None,
+        # off in production unless CASTCART_API_DOCS=true (docs/security.md)
+        openapi_url="/openapi.json" if settings.api_docs_enabled else None,
     )
     app.state.ctx = ctx
-    install_docs(app)
+    if settings.api_docs_enabled:
+        install_docs(app)
     logredact.install()  # no token, ticket or secret from a query string in any log line
     app.add_middleware(BodySizeLimit)  # 413 before any body is parsed (web/limits.py)
+    # outermost: CSP, nosniff, Referrer-Policy (and HSTS) on every response, 413s included
+    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
     install_error_handlers(app)
     app.include_router(health.router)
     for module in modules:
