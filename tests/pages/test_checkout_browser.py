@@ -122,6 +122,28 @@ def _buy(
     return order
 
 
+# A buyer in San Francisco paying by card: the state select sets CA sales tax (7.25 %).
+CALIFORNIA_PURCHASE: dict[str, Any] = {
+    "lang": "en",
+    "country": "US",
+    "address": {
+        "name": "Alex Shopper",
+        "street_address": "1 Market St",
+        "city": "San Francisco",
+        "postal_code": "94105",
+    },
+    "state": "CA",
+    "phone": "(415) 555-2671",
+    "method": "card",
+    "texts": {
+        "state": "State",
+        "invalid": "This does not look right for this country.",
+        "tax": "7.25",
+        "paid": "is paid",
+    },
+}
+
+
 def test_us_state_select_sets_the_state_sales_tax(
     browser: Any,
     site: Site,
@@ -134,23 +156,7 @@ def test_us_state_select_sets_the_state_sales_tax(
         site,
         contexts,
         market_shop,
-        lang="en",
-        country="US",
-        address={
-            "name": "Alex Shopper",
-            "street_address": "1 Market St",
-            "city": "San Francisco",
-            "postal_code": "94105",
-        },
-        state="CA",
-        phone="(415) 555-2671",
-        method="card",
-        texts={
-            "state": "State",
-            "invalid": "This does not look right for this country.",
-            "tax": "7.25",
-            "paid": "is paid",
-        },
+        **CALIFORNIA_PURCHASE,
         artifacts=artifacts,
     )
     assert order["status"] == "paid"

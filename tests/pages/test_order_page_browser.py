@@ -15,7 +15,11 @@ from castcart.money.display import format_money
 from tests.helpers import Api
 from tests.pages.conftest import Site
 from tests.pages.test_browser import PHONE, Watch, _open, contexts  # noqa: F401 (fixture)
-from tests.pages.test_checkout_browser import _buy, market_shop  # noqa: F401 (fixture)
+from tests.pages.test_checkout_browser import (  # noqa: F401 (fixture)
+    CALIFORNIA_PURCHASE,
+    _buy,
+    market_shop,
+)
 
 
 def test_order_page_from_payment_to_shipment(
@@ -30,23 +34,7 @@ def test_order_page_from_payment_to_shipment(
         site,
         contexts,
         market_shop,
-        lang="en",
-        country="US",
-        address={
-            "name": "Alex Shopper",
-            "street_address": "1 Market St",
-            "city": "San Francisco",
-            "postal_code": "94105",
-        },
-        state="CA",
-        phone="(415) 555-2671",
-        method="card",
-        texts={
-            "state": "State",
-            "invalid": "This does not look right for this country.",
-            "tax": "7.25",
-            "paid": "is paid",
-        },
+        **CALIFORNIA_PURCHASE,
         artifacts=artifacts,
     )
     watch = contexts[-1]
