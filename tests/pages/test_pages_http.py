@@ -192,22 +192,25 @@ def test_login_page_only_redirects_within_the_site(client: TestClient) -> None:
     assert 'autocomplete="current-password"' in client.get("/console/login").text
 
 
-def test_live_token_needs_csrf_and_opens_the_live_channel(
+def test_console_trades_its_cookie_for_a_live_ticket_that_opens_the_channel_once(
     client: TestClient, shop: dict[str, Any]
 ) -> None:
     _login(client, shop["store"])
-    refused = client.post("/console/api/live-token")
+    tickets = f"/api/v1/shop/{shop['slug']}/live-tickets"
+    refused = client.post(tickets)
     assert refused.status_code == 403
     assert refused.json()["code"] == "csrf_failed"
     csrf = client.cookies.get("castcart_csrf")
     assert csrf
-    response = client.post("/console/api/live-token", headers={"X-CSRF-Token": csrf})
-    assert response.status_code == 200
-    token = response.json()["token"]
-    assert response.json()["expires_in"] == 600
-    path = f"/api/v1/shop/{shop['slug']}/shows/{shop['show']['id']}/live?token={token}"
+    response = client.post(tickets, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 201
+    ticket = response.json()["ticket"]
+    assert response.json()["expires_in"] == 60
+    path = f"/api/v1/shop/{shop['slug']}/shows/{shop['show']['id']}/live?ticket={ticket}"
     with client.websocket_connect(path) as ws:
         hello = ws.receive_json()
+    with client.websocket_connect(path) as ws:  # spent
+        assert ws.receive()["code"] == 4401
     assert hello["type"] == "hello"
     assert hello["you"]["role"] == "owner"
     assert hello["pinned_product_id"] == shop["product"]["id"]

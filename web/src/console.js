@@ -343,15 +343,16 @@ $("#cc-slow-mode").addEventListener("change", (event) => {
   live.send({ type: "mod.slow_mode", seconds: seconds > 0 ? seconds : 0 }); // 0 switches it off
 });
 
-async function liveToken() {
-  const out = await api("POST", "/console/api/live-token", { body: {} });
-  return out.token;
+async function liveTicket() {
+  // the session cookie is HttpOnly: the console trades it (with the CSRF header) for a ticket
+  const out = await api("POST", `/api/v1/shop/${encodeURIComponent(store.slug)}/live-tickets`, { body: {} });
+  return out.ticket;
 }
 
 const live = new LiveChannel({
   path: `/api/v1/shop/${encodeURIComponent(store.slug)}/shows/${encodeURIComponent(showId)}/live`,
   params: { lang },
-  token: liveToken,
+  ticket: liveTicket,
   onState: (state) => ($("#cc-conn").textContent = state === "retrying" ? t("shop.reconnecting") : ""),
   handlers: {
     hello: (f) => {

@@ -680,7 +680,7 @@ function setStatus(status) {
 const live = new LiveChannel({
   path: `${shopBase}/shows/${encodeURIComponent(showId)}/live`,
   params: { lang, country: boot.country || "" },
-  token: async () => (await ensureShopper()).token,
+  ticket: async () => (await shopApi("POST", "/live-tickets", { body: {} })).ticket,
   onClose: (code) => {
     if (code === 4401) shopper = null; // expired or revoked: check it (or start afresh)
     if (code === 4403) {

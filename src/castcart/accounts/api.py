@@ -33,8 +33,9 @@ from castcart.web.deps import (
     PublicStore,
     Staff,
     ThrottlesDep,
-    _staff_token,
     client_address,
+    require_same_origin,
+    staff_token,
 )
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -104,7 +105,7 @@ def logout(
 ) -> None:
     """Revokes the bearer token or the page session, whichever authenticated this call."""
     with ctx.unit_of_work() as (session, _):
-        service.revoke_token(session, _staff_token(request, credentials))
+        service.revoke_token(session, staff_token(request, credentials))
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
 
@@ -115,6 +116,7 @@ def page_login(
 ) -> None:
     """Log in for the server-rendered pages: an HttpOnly session cookie plus a CSRF cookie
     that page scripts echo in the ``X-CSRF-Token`` header on writes."""
+    require_same_origin(request)  # no logging a victim's browser into the attacker's store
     ttl = timedelta(hours=ctx.settings.session_ttl_hours)
     token = _throttled_staff_login(ctx, throttles, request, data)
     secure = ctx.settings.environment == "production"

@@ -61,7 +61,7 @@ class AuthToken(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))  # staff | shopper
+    kind: Mapped[str] = mapped_column(String(16))  # staff | shopper | live_ticket
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
     staff_id: Mapped[str | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=True

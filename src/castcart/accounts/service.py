@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -259,6 +259,66 @@ def shopper_principal(session: Session, token: str, store_id: str) -> ShopperPri
             "a shopper session for this store is required", code="invalid_token"
         )
     return ShopperPrincipal(store_id=row.store_id, shopper_id=row.shopper_id)
+
+
+LIVE_TICKET_KIND = "live_ticket"
+LIVE_TICKET_TTL = timedelta(seconds=60)
+
+
+def issue_live_ticket(session: Session, principal: StaffPrincipal | ShopperPrincipal) -> str:
+    """A single-use, one-minute ticket that admits its holder to a show's live channel once.
+
+    Browsers cannot set headers on a WebSocket, so whatever authenticates the socket travels
+    in its URL and ends up in access logs and proxies; a ticket that is spent on first use
+    and dies within a minute is worthless there, where a bearer token is not."""
+    staff_id = principal.user_id if isinstance(principal, StaffPrincipal) else None
+    shopper_id = principal.shopper_id if isinstance(principal, ShopperPrincipal) else None
+    return _issue_token(
+        session,
+        prefix="cct",
+        kind=LIVE_TICKET_KIND,
+        store_id=principal.store_id,
+        staff_id=staff_id,
+        shopper_id=shopper_id,
+        ttl=LIVE_TICKET_TTL,
+    )
+
+
+def redeem_live_ticket(session: Session, ticket: str) -> AuthToken:
+    """Spend ``ticket``: one conditional UPDATE, so of two sockets racing with the same
+    ticket (on any node) exactly one is admitted."""
+    now = utcnow()
+    digest = token_digest(ticket)
+    spent = session.execute(
+        update(AuthToken)
+        .where(
+            AuthToken.token_hash == digest,
+            AuthToken.kind == LIVE_TICKET_KIND,
+            AuthToken.revoked_at.is_(None),
+            AuthToken.expires_at > now,
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(spent, "rowcount", 0) != 1:
+        raise AuthenticationError("invalid, expired or used ticket", code="invalid_ticket")
+    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == digest))
+    if row is None:  # pragma: no cover - the UPDATE just matched it
+        raise AuthenticationError("invalid, expired or used ticket", code="invalid_ticket")
+    return row
+
+
+EXPIRED_TOKENS_KEPT = timedelta(days=1)  # a little history for support, then gone
+
+
+def purge_expired_tokens(session: Session, now: datetime) -> int:
+    """Delete tokens and tickets that expired more than a day ago; the number deleted."""
+    result = session.execute(
+        delete(AuthToken)
+        .where(AuthToken.expires_at < now - EXPIRED_TOKENS_KEPT)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def revoke_token(session: Session, token: str) -> None:

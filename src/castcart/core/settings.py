@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     # production; production refuses it unless the operator sets it explicitly, and then
     # completing a sandbox payment needs a staff login (docs/security.md).
     sandbox_gateway: bool | None = None
+    # The live channel (WebSocket) is opened with a single-use ticket. A bearer token in its
+    # URL (scripts, old clients) is accepted only where this allows it: None means outside
+    # production only. Open sockets are capped per viewer and per client address (per node).
+    live_url_tokens: bool | None = None
+    live_sockets_per_viewer: int = Field(default=8, ge=1)
+    live_sockets_per_address: int = Field(default=300, ge=1)
     # How long an unpaid order keeps its stock before the sweeper releases it.
     reservation_ttl_seconds: int = Field(default=900, ge=10)
     reservation_sweep_interval_seconds: float = Field(default=15.0, gt=0)
@@ -136,6 +142,12 @@ class Settings(BaseSettings):
         if self.sandbox_gateway is None:
             return self.environment != "production"
         return self.sandbox_gateway
+
+    @property
+    def live_url_tokens_allowed(self) -> bool:
+        if self.live_url_tokens is None:
+            return self.environment != "production"
+        return self.live_url_tokens
 
     @property
     def sandbox_requires_staff(self) -> bool:

@@ -91,6 +91,10 @@ def _guest_token(base_url: str, slug: str, chatter: Chatter) -> str:
     return str(session["token"])
 
 
+def _live_ticket(base_url: str, slug: str, token: str) -> str:
+    return str(post_json(f"{base_url}/api/v1/shop/{slug}/live-tickets", {}, token)["ticket"])
+
+
 async def _chat_loop(
     base_url: str,
     slug: str,
@@ -101,12 +105,14 @@ async def _chat_loop(
 ) -> None:
     token = await asyncio.to_thread(_guest_token, base_url, slug, chatter)
     ws_base = base_url.replace("http://", "ws://").replace("https://", "wss://")
-    url = (
-        f"{ws_base}/api/v1/shop/{slug}/shows/{show_id}/live"
-        f"?token={token}&lang={chatter.locale}&country={chatter.country}"
-    )
     while True:
         try:
+            # a fresh single-use ticket per (re)connect, as the shopper page does
+            ticket = await asyncio.to_thread(_live_ticket, base_url, slug, token)
+            url = (
+                f"{ws_base}/api/v1/shop/{slug}/shows/{show_id}/live"
+                f"?ticket={ticket}&lang={chatter.locale}&country={chatter.country}"
+            )
             async with websockets.connect(url, max_queue=None) as socket:
                 drain = asyncio.create_task(_drain(socket))
                 try:
@@ -121,7 +127,7 @@ async def _chat_loop(
                     drain.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await drain
-        except (OSError, websockets.WebSocketException) as exc:
+        except (OSError, ValueError, websockets.WebSocketException) as exc:
             log.info("demo chatter %s reconnecting: %s", chatter.name, exc)
             await asyncio.sleep(2.0)
 

@@ -8,7 +8,7 @@ inline scripts or handlers, no third-party origins)."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -19,7 +19,6 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
 from starlette.responses import Response
 
 from castcart.accounts import service as accounts
@@ -31,14 +30,13 @@ from castcart.core.validation import known_country
 from castcart.pages.i18n import LANG_COOKIE, SUPPORTED, PageLocale, negotiate, region_of
 from castcart.shows import api as shows_api
 from castcart.shows.models import Show
-from castcart.web.deps import SESSION_COOKIE, Ctx, Staff, StoreSlug
+from castcart.web.deps import SESSION_COOKIE, Ctx, StoreSlug
 from castcart.web.errors import ERROR_RESPONSES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
 DIST_DIR = STATIC_DIR / "dist"
 ASSETS_PREFIX = "/assets"
-LIVE_TOKEN_TTL = timedelta(minutes=10)
 
 templates = Jinja2Templates(directory=str(PACKAGE_DIR / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -458,26 +456,3 @@ def widget_script() -> Response:
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-class LiveTokenOut(BaseModel):
-    token: str
-    expires_in: int
-
-
-@api_router.post("/live-token", response_model=LiveTokenOut)
-def live_token(ctx: Ctx, staff: Staff) -> LiveTokenOut:
-    """A short-lived staff token for the console's WebSocket: the page session cookie is
-    HttpOnly (scripts cannot read it), and the live channel takes a token in its URL. Needs
-    the session cookie and the CSRF header like any write."""
-    staff.require("shows.read")
-    with ctx.unit_of_work() as (session, _):
-        token = accounts._issue_token(  # noqa: SLF001 - same issuer as login, shorter life
-            session,
-            prefix="ccs",
-            kind="staff",
-            store_id=staff.store_id,
-            staff_id=staff.user_id,
-            ttl=LIVE_TOKEN_TTL,
-        )
-    return LiveTokenOut(token=token, expires_in=int(LIVE_TOKEN_TTL.total_seconds()))

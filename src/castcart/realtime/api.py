@@ -18,15 +18,27 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Request, WebSocket
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketState
 
 from castcart.accounts.models import Shopper, StaffUser
-from castcart.accounts.service import get_store_by_slug, shopper_principal, staff_principal
+from castcart.accounts.service import (
+    LIVE_TICKET_TTL,
+    Role,
+    ShopperPrincipal,
+    StaffPrincipal,
+    get_store_by_slug,
+    issue_live_ticket,
+    redeem_live_ticket,
+    shopper_principal,
+    staff_principal,
+)
 from castcart.core.errors import AuthenticationError, DomainError, NotFoundError
 from castcart.moderation import service as moderation
 from castcart.moderation.filters import WordFilterSet
+from castcart.realtime.caps import CLOSE_TOO_MANY, SocketCaps
 from castcart.realtime.hub import (
     Close,
     Connection,
@@ -47,7 +59,7 @@ from castcart.realtime.metrics import (
 )
 from castcart.shows.service import get_show
 from castcart.web.context import AppContext
-from castcart.web.deps import Ctx, Staff
+from castcart.web.deps import Credentials, Ctx, PublicStore, Staff, staff_token
 from castcart.web.errors import ERROR_RESPONSES
 
 log = logging.getLogger(__name__)
@@ -214,14 +226,49 @@ def _country(value: str | None) -> str | None:
     return value.upper() if value and _COUNTRY.match(value) else None
 
 
-def _viewer(
-    session: Session, store_id: str, token: str, lang: str | None, country: str | None
-) -> Viewer:
+def _principal(
+    session: Session, store_id: str, *, ticket: str, token: str, allow_token: bool
+) -> StaffPrincipal | ShopperPrincipal:
+    """Who is connecting: a single-use ticket (what the pages send), or, where the operator
+    allows it (not in production), a bearer token in the URL for scripts and old clients."""
+    if ticket:
+        try:
+            row = redeem_live_ticket(session, ticket)
+        except AuthenticationError:
+            raise _Refused(CLOSE_UNAUTHORIZED, "invalid, expired or used ticket") from None
+        if row.store_id != store_id:
+            raise _Refused(CLOSE_UNAUTHORIZED, "invalid, expired or used ticket")
+        if row.shopper_id is not None:
+            return ShopperPrincipal(store_id=row.store_id, shopper_id=row.shopper_id)
+        user = session.get(StaffUser, row.staff_id) if row.staff_id else None
+        if user is None or user.store_id != store_id:
+            raise _Refused(CLOSE_UNAUTHORIZED, "invalid, expired or used ticket")
+        return StaffPrincipal(store_id=user.store_id, user_id=user.id, role=Role(user.role))
+    if not token:
+        raise _Refused(CLOSE_UNAUTHORIZED, "a ticket is required")
+    if not allow_token:
+        raise _Refused(CLOSE_UNAUTHORIZED, "tokens in the URL are refused; use a ticket")
     try:
-        shopper = shopper_principal(session, token, store_id)
+        return shopper_principal(session, token, store_id)
     except AuthenticationError:
         pass
-    else:
+    try:
+        staff = staff_principal(session, token)
+    except AuthenticationError:
+        staff = None
+    if staff is None or staff.store_id != store_id:
+        raise _Refused(CLOSE_UNAUTHORIZED, "invalid or expired token")
+    return staff
+
+
+def _viewer(
+    session: Session,
+    principal: StaffPrincipal | ShopperPrincipal,
+    lang: str | None,
+    country: str | None,
+) -> Viewer:
+    if isinstance(principal, ShopperPrincipal):
+        shopper = principal
         row = session.get(Shopper, shopper.shopper_id)
         name = (row.display_name if row else "") or "Guest"
         return Viewer(
@@ -231,12 +278,7 @@ def _viewer(
             lang=lang or (_lang(row.locale) if row else None),
             country=country or (_country(row.country) if row else None),
         )
-    try:
-        staff = staff_principal(session, token)
-    except AuthenticationError:
-        staff = None
-    if staff is None or staff.store_id != store_id:
-        raise _Refused(CLOSE_UNAUTHORIZED, "invalid or expired token")
+    staff = principal
     user = session.get(StaffUser, staff.user_id)
     name = (user.display_name if user else "") or staff.role.value.title()
     return Viewer(
@@ -248,20 +290,28 @@ def _admit(
     ctx: AppContext,
     store_slug: str,
     show_id: str,
-    token: str,
+    *,
+    ticket: str = "",
+    token: str = "",
     lang: str | None = None,
     country: str | None = None,
 ) -> _Admission:
     if not _SLUG.match(store_slug):
         raise _Refused(CLOSE_NOT_FOUND, "store not found")
-    with ctx.db.read() as session:
+    # redeeming a ticket spends it: a write; a URL token is only read
+    with ctx.db.write() if ticket else ctx.db.read() as session:
         try:
             store = get_store_by_slug(session, store_slug)
         except NotFoundError:
             raise _Refused(CLOSE_NOT_FOUND, "store not found") from None
-        if not token:
-            raise _Refused(CLOSE_UNAUTHORIZED, "a token is required")
-        viewer = _viewer(session, store.id, token, _lang(lang), _country(country))
+        principal = _principal(
+            session,
+            store.id,
+            ticket=ticket,
+            token=token,
+            allow_token=ctx.settings.live_url_tokens_allowed,
+        )
+        viewer = _viewer(session, principal, _lang(lang), _country(country))
         try:
             show = get_show(session, store.id, show_id)
         except NotFoundError:
@@ -321,6 +371,44 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value)
 
 
+class LiveTicketOut(BaseModel):
+    ticket: str
+    expires_in: int
+
+
+def _ticket_holder(
+    session: Session, store_id: str, request: Request, credentials: Credentials
+) -> StaffPrincipal | ShopperPrincipal:
+    if credentials is not None and credentials.credentials:
+        try:
+            return shopper_principal(session, credentials.credentials, store_id)
+        except AuthenticationError:
+            pass
+    # a staff bearer token, or the console's session cookie (with its CSRF header)
+    staff = staff_principal(session, staff_token(request, credentials))
+    if staff.store_id != store_id:
+        raise AuthenticationError("a session of this store is required", code="invalid_token")
+    return staff
+
+
+@router.post(
+    "/api/v1/shop/{store_slug}/live-tickets",
+    response_model=LiveTicketOut,
+    status_code=201,
+    responses=ERROR_RESPONSES,
+)
+def live_ticket(
+    ctx: Ctx, request: Request, store: PublicStore, credentials: Credentials
+) -> LiveTicketOut:
+    """A single-use ticket for opening a show's live channel (``?ticket=``), valid for a
+    minute: the socket URL then carries nothing a log line could leak. Shoppers send their
+    bearer token; staff a bearer token or the console's session cookie and CSRF header."""
+    with ctx.unit_of_work() as (session, _):
+        holder = _ticket_holder(session, store.id, request, credentials)
+        ticket = issue_live_ticket(session, holder)
+    return LiveTicketOut(ticket=ticket, expires_in=int(LIVE_TICKET_TTL.total_seconds()))
+
+
 @router.websocket("/api/v1/shop/{store_slug}/shows/{show_id}/live")
 async def live_channel(websocket: WebSocket, store_slug: str, show_id: str) -> None:
     """The live channel of a show (protocol: ``docs/realtime.md``)."""
@@ -333,13 +421,36 @@ async def live_channel(websocket: WebSocket, store_slug: str, show_id: str) -> N
             ctx,
             store_slug,
             show_id,
-            params.get("token", ""),
-            params.get("lang"),
-            params.get("country"),
+            ticket=params.get("ticket", ""),
+            token=params.get("token", ""),
+            lang=params.get("lang"),
+            country=params.get("country"),
         )
     except _Refused as refused:
         await _close(websocket, refused.code, refused.reason)
         return
+    caps = _socket_caps(websocket.app)
+    address = websocket.client.host if websocket.client else "unknown"
+    refusal = caps.admit(admission.viewer.id, address)
+    if refusal is not None:
+        await _close(websocket, CLOSE_TOO_MANY, refusal)
+        return
+    try:
+        await _serve(websocket, admission, params)
+    finally:
+        caps.release(admission.viewer.id, address)
+
+
+def _socket_caps(app: FastAPI) -> SocketCaps:
+    caps: SocketCaps | None = getattr(app.state, "socket_caps", None)
+    if caps is None:
+        settings = app.state.ctx.settings
+        caps = SocketCaps(settings.live_sockets_per_viewer, settings.live_sockets_per_address)
+        app.state.socket_caps = caps
+    return caps
+
+
+async def _serve(websocket: WebSocket, admission: _Admission, params: Any) -> None:
     # Host lines are checked by the live compliance guard from ``chat.posted`` (bus), so
     # the hub's own inline checker stays off here.
     try:

@@ -24,6 +24,7 @@ from castcart.web.errors import install_error_handlers
 from castcart.web.headers import SecurityHeaders
 from castcart.web.lifecycle import periodic
 from castcart.web.limits import BodySizeLimit
+from castcart.web.nul_guard import RefuseNul
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def create_app(
     if settings.api_docs_enabled:
         install_docs(app)
     logredact.install()  # no token, ticket or secret from a query string in any log line
+    app.add_middleware(RefuseNul)  # 422 for U+0000 anywhere in a request (web/nul_guard.py)
     app.add_middleware(BodySizeLimit)  # 413 before any body is parsed (web/limits.py)
     # outermost: CSP, nosniff, Referrer-Policy (and HSTS) on every response, 413s included
     app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)

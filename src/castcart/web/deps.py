@@ -6,6 +6,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -72,7 +73,28 @@ CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _staff_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def require_same_origin(request: Request) -> None:
+    """A page write must come from castcart's own pages: when the browser names the origin
+    (every current browser does on POST), it must be this site's — the request's own host or
+    the configured public URL. Defence in depth beside the CSRF token (and it also covers the
+    login form, which has no token yet)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return  # old clients and non-browser callers: the CSRF token still guards
+    allowed = {_origin_of(str(request.base_url))}
+    ctx: AppContext | None = getattr(request.app.state, "ctx", None)
+    if ctx is not None:
+        allowed.add(_origin_of(ctx.settings.public_base_url))
+    if origin.lower() not in allowed:
+        raise PermissionDeniedError("this request comes from another site", code="origin_refused")
+
+
+def staff_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
     """API clients send a bearer token; pages send the session cookie. A cookie-authenticated
     request that changes state must echo the CSRF cookie in a header (double submit), which
     another site's form cannot do."""
@@ -84,6 +106,7 @@ def _staff_token(request: Request, credentials: HTTPAuthorizationCredentials | N
             "a bearer token or session cookie is required", code="token_missing"
         )
     if request.method not in _SAFE_METHODS:
+        require_same_origin(request)
         expected = request.cookies.get(CSRF_COOKIE, "")
         given = request.headers.get(CSRF_HEADER, "")
         if not expected or not secrets.compare_digest(expected, given):
@@ -93,7 +116,7 @@ def _staff_token(request: Request, credentials: HTTPAuthorizationCredentials | N
 
 def get_staff(ctx: Ctx, request: Request, credentials: Credentials) -> StaffPrincipal:
     with ctx.db.read() as session:
-        return staff_principal(session, _staff_token(request, credentials))
+        return staff_principal(session, staff_token(request, credentials))
 
 
 Staff = Annotated[StaffPrincipal, Depends(get_staff)]

@@ -35,9 +35,25 @@ class RedactCredentials(logging.Filter):
         return True
 
 
+# Client mistakes uvicorn logs as errors with a traceback although it has already answered
+# them correctly (an invalid UTF-8 text frame is closed with 1007): one warning line each,
+# so a client cannot fill the error log with stack traces.
+CLIENT_FAULTS = ("Invalid UTF-8 sequence received from client.",)
+
+
+class QuietClientFaults(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg in CLIENT_FAULTS:
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def install() -> None:
     """Idempotent: one filter per logger however many apps a process builds."""
     for name in LOGGERS:
         logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactCredentials) for f in logger.filters):
-            logger.addFilter(RedactCredentials())
+        for kind in (RedactCredentials, QuietClientFaults):
+            if not any(isinstance(f, kind) for f in logger.filters):
+                logger.addFilter(kind())

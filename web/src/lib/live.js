@@ -6,7 +6,7 @@ export class LiveChannel {
   /**
    * @param {object} opts
    * @param {string} opts.path   /api/v1/shop/{slug}/shows/{id}/live
-   * @param {() => Promise<string>} opts.token  a fresh token for each (re)connect
+   * @param {() => Promise<string>} opts.ticket  a fresh single-use ticket for each (re)connect
    * @param {Record<string,string>} [opts.params]  lang, country
    * @param {Record<string,(frame:object)=>void>} opts.handlers  by frame type ("*" for all)
    * @param {(state:string)=>void} [opts.onState]  connecting | open | retrying | closed
@@ -24,15 +24,15 @@ export class LiveChannel {
   async connect() {
     if (this.stopped) return;
     this.opts.onState?.("connecting");
-    let token;
+    let ticket;
     try {
-      token = await this.opts.token(this.attempt > 0);
+      ticket = await this.opts.ticket(this.attempt > 0);
     } catch {
       return this.retry();
     }
     const url = new URL(this.opts.path, location.href);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    url.searchParams.set("token", token);
+    url.searchParams.set("ticket", ticket); // spent on connect: worthless in any log
     for (const [k, v] of Object.entries(this.opts.params || {})) if (v) url.searchParams.set(k, v);
     if (this.lastSeq !== null && this.epoch) {
       url.searchParams.set("last_seq", String(this.lastSeq));
