@@ -1,7 +1,7 @@
 """Sliding-window attempt counters (login failures, guest sessions, sockets) kept in memory.
 
-Per process: with several app processes each counts on its own, so the effective limit is
-the per-process limit times the process count; docs/security.md says so. No framework here."""
+In memory, per process, by default; with ``CASTCART_REDIS_URL`` set the app builds them on
+Redis instead (``core/throttle_redis.py``) so every node shares one count. No framework here."""
 
 from __future__ import annotations
 
@@ -88,10 +88,16 @@ class Throttles:
         guest_sessions: int,
         guest_window: float,
         clock: Callable[[], float] = time.monotonic,
+        window: Callable[[str, int, float], SlidingWindow] | None = None,
     ) -> None:
-        self.login_account = SlidingWindow(login_failures, login_window, clock=clock)
-        self.login_address = SlidingWindow(login_address_failures, login_window, clock=clock)
-        self.guest_sessions = SlidingWindow(guest_sessions, guest_window, clock=clock)
+        def make(name: str, limit: int, seconds: float) -> SlidingWindow:
+            if window is not None:
+                return window(name, limit, seconds)
+            return SlidingWindow(limit, seconds, clock=clock)
+
+        self.login_account = make("login_account", login_failures, login_window)
+        self.login_address = make("login_address", login_address_failures, login_window)
+        self.guest_sessions = make("guest_sessions", guest_sessions, guest_window)
 
     def before_login(self, account: str, address: str) -> None:
         self.login_account.check(

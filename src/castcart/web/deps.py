@@ -30,18 +30,29 @@ _throttles_lock = threading.Lock()
 
 
 def get_throttles(request: Request) -> Throttles:
-    """The app's in-memory counters (login failures, guest sessions), made on first use."""
+    """The app's counters (login failures, guest sessions), made on first use: in memory, or
+    on Redis when the app has one."""
     state = request.app.state
     with _throttles_lock:
         throttles: Throttles | None = getattr(state, "throttles", None)
         if throttles is None:
             settings = state.ctx.settings
+            window = None
+            if settings.redis_url:  # shared by every node (core/throttle_redis.py)
+                from castcart.core.throttle_redis import RedisSlidingWindow, redis_client
+
+                client = redis_client(settings.redis_url)
+
+                def window(name: str, limit: int, seconds: float) -> RedisSlidingWindow:
+                    return RedisSlidingWindow(client, name, limit, seconds)
+
             throttles = state.throttles = Throttles(
                 login_failures=settings.login_max_failures,
                 login_address_failures=settings.login_max_failures_per_address,
                 login_window=settings.login_window_seconds,
                 guest_sessions=settings.effective_guest_sessions_per_address,
                 guest_window=settings.guest_sessions_window_seconds,
+                window=window,
             )
         return throttles
 
