@@ -84,9 +84,18 @@ def _mount_domain_commands() -> None:
     from castcart.core.modules import resolve
     from castcart.modules import domain_modules
 
+    groups: dict[str, list[typer.Typer]] = {}
     for module in domain_modules():
         for name, reference in module.commands:
-            app.add_typer(resolve(reference), name=name)
+            groups.setdefault(name, []).append(resolve(reference))
+    for name, typers in groups.items():
+        # A domain may add commands to another's group (commerce's `tax report`): the group
+        # is the one with a callback (its help), the others lend it their commands.
+        typers.sort(key=lambda t: t.registered_callback is None)
+        group = typers[0]
+        for extra in typers[1:]:
+            group.registered_commands.extend(extra.registered_commands)
+        app.add_typer(group, name=name)
 
 
 _mount_domain_commands()

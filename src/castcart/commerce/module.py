@@ -21,6 +21,7 @@ MODULE = DomainModule(
         "castcart.commerce.fulfilment_api:router",
     ),
     lifespan=("castcart.commerce.module:reservation_sweeper",),
+    commands=(("tax", "castcart.commerce.cli:tax_commands"),),  # joins the tax group
 )
 
 

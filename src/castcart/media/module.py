@@ -18,9 +18,18 @@ MODULE = DomainModule(
         "castcart.media.api:callback_router",
         "castcart.media.api:files_router",
     ),
+    install=("castcart.media.module:install",),
     lifespan=("castcart.media.module:ingest_lifespan",),
     commands=(("media", "castcart.media.cli:app"),),
 )
+
+
+def install(app: Any) -> None:
+    """Show pages learn a show's HLS URL from media (shows must not import media)."""
+    from castcart.media.service import hls_url_for
+    from castcart.shows.streams import provide_hls_urls
+
+    provide_hls_urls(hls_url_for)
 
 
 @asynccontextmanager

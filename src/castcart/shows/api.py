@@ -12,8 +12,7 @@ from castcart.catalog.schemas import ProductOut
 from castcart.compliance.restricted import restricted_markets
 from castcart.core.clock import utcnow
 from castcart.core.settings import Settings
-from castcart.media import service as media_service
-from castcart.shows import script_review, service
+from castcart.shows import script_review, service, streams
 from castcart.shows.models import Show
 from castcart.shows.schemas import (
     FlashSaleIn,
@@ -59,7 +58,7 @@ class ShowStaffDetailOut(ShowDetailOut):
 
 def _detail(session: Session, show: Show, settings: Settings) -> ShowDetailOut:
     return ShowDetailOut(
-        hls_url=media_service.hls_url_for(session, settings, show.id),
+        hls_url=streams.hls_url(session, settings, show.id),
         show=ShowOut.model_validate(show),
         showcase=[
             ShowcaseItemOut(
