@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from castcart.core.settings import Settings
 from castcart.web.app import create_app
+from castcart.web.serving import uvicorn_options
 from tests.helpers import Api
 
 POSTGRES_URL = os.environ.get("CASTCART_TEST_POSTGRES_URL", "")
@@ -102,7 +103,13 @@ def api(client: TestClient) -> Api:
 class LiveServer:
     def __init__(self, app: FastAPI) -> None:
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", backlog=4096
+            app,
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="on",
+            backlog=4096,
+            **uvicorn_options(app.state.ctx.settings),
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

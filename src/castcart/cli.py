@@ -22,8 +22,10 @@ def serve(
 
     from castcart.core.migrate import upgrade
     from castcart.core.settings import get_settings
+    from castcart.web.serving import uvicorn_options
 
-    upgrade(get_settings().effective_database_url)
+    settings = get_settings()
+    upgrade(settings.effective_database_url)
     uvicorn.run(
         "castcart.web.asgi:app",
         host=host,
@@ -31,6 +33,7 @@ def serve(
         workers=workers,
         log_level="info",
         proxy_headers=True,
+        **uvicorn_options(settings),
     )
 
 

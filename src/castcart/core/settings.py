@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     live_url_tokens: bool | None = None
     live_sockets_per_viewer: int = Field(default=8, ge=1)
     live_sockets_per_address: int = Field(default=300, ge=1)
+    # permessage-deflate on live sockets: off by default (memory and CPU per viewer,
+    # web/serving.py explains the trade).
+    live_compression: bool = False
     # How long an unpaid order keeps its stock before the sweeper releases it.
     reservation_ttl_seconds: int = Field(default=900, ge=10)
     reservation_sweep_interval_seconds: float = Field(default=15.0, gt=0)

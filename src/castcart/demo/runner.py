@@ -131,10 +131,17 @@ async def run_demo(
     on_ready: Callable[[str], None] = print,
 ) -> None:
     from castcart.web.app import create_app
+    from castcart.web.serving import uvicorn_options
 
     app = create_app(settings)
     server = uvicorn.Server(
-        uvicorn.Config(app, host=options.host, port=options.port, log_level="warning")
+        uvicorn.Config(
+            app,
+            host=options.host,
+            port=options.port,
+            log_level="warning",
+            **uvicorn_options(settings),
+        )
     )
     serving = asyncio.create_task(server.serve())
     while not server.started:
