@@ -62,7 +62,8 @@ def media_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "media_poll_seconds": 0.2,
         "media_preset": "ultrafast",
         "media_segment_seconds": 1,
-        "media_rtmp_ports": ",".join(str(p) for p in free_ports(2)),
+        "media_rtmp_port": free_ports(1)[0],
+        "media_tap_ports": ",".join(str(p) for p in free_ports(3)),
     }
     values.update(overrides)
     return make_settings(tmp_path, f"sqlite:///{tmp_path / 'castcart.db'}", **values)

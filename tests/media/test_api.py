@@ -24,7 +24,7 @@ SECRET = "cb-secret"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return media_settings(tmp_path, media_rtmp_ports="41000-41001", media_callback_secret=SECRET)
+    return media_settings(tmp_path, media_tap_ports="41000-41001", media_callback_secret=SECRET)
 
 
 @pytest.fixture
@@ -46,7 +46,9 @@ def _callback(client: TestClient, which: str, name: str, secret: str = SECRET) -
     )
 
 
-def test_open_reserves_a_port_from_the_range_and_is_idempotent(api: Api) -> None:
+def test_open_gives_every_show_the_one_listener_and_reserves_a_tap_port(
+    api: Api, settings: Settings
+) -> None:
     store = api.store()
     first, second, third = (api.show(store) for _ in range(3))
     stream = api.ok("GET", f"/api/v1/shows/{first['id']}/stream", headers=store["headers"])
@@ -56,13 +58,16 @@ def test_open_reserves_a_port_from_the_range_and_is_idempotent(api: Api) -> None
         "state": "closed",
         "hls_url": None,
     }
+    shared = f"rtmp://127.0.0.1:{settings.media_rtmp_port}/live"
     opened = api.ok("POST", f"/api/v1/shows/{first['id']}/stream/open", headers=store["headers"])
-    assert opened["ingest_url"] == "rtmp://127.0.0.1:41000/live"
+    assert opened["ingest_url"] == shared
     assert opened["state"] == "waiting"
     again = api.ok("POST", f"/api/v1/shows/{first['id']}/stream/open", headers=store["headers"])
     assert again["ingest_url"] == opened["ingest_url"]
     other = api.ok("POST", f"/api/v1/shows/{second['id']}/stream/open", headers=store["headers"])
-    assert other["ingest_url"] == "rtmp://127.0.0.1:41001/live"
+    assert other["ingest_url"] == shared  # the same server URL, the key picks the show
+    assert other["stream_key"] != opened["stream_key"]
+    # each open show holds one audio tap port (41000-41001 here): a third one waits
     full = api.client.post(f"/api/v1/shows/{third['id']}/stream/open", headers=store["headers"])
     assert full.status_code == 409
     assert full.json()["code"] == "ingest_ports_exhausted"
@@ -70,7 +75,21 @@ def test_open_reserves_a_port_from_the_range_and_is_idempotent(api: Api) -> None
     assert closed["state"] == "closed"
     assert closed["ingest_url"] is None
     reused = api.ok("POST", f"/api/v1/shows/{third['id']}/stream/open", headers=store["headers"])
-    assert reused["ingest_url"] == "rtmp://127.0.0.1:41000/live"
+    assert reused["ingest_url"] == shared
+
+
+def test_the_public_url_setting_is_what_hosts_see(tmp_path: Path) -> None:
+    settings = media_settings(
+        tmp_path,
+        media_rtmp_bind="0.0.0.0",  # noqa: S104 - encoders on other machines
+        media_rtmp_public_url="rtmp://live.example.com:1935/live/",
+    )
+    with TestClient(create_app(settings, background_tasks=False)) as client:
+        api = Api(client)
+        store = api.store()
+        show = api.show(store)
+        opened = api.ok("POST", f"/api/v1/shows/{show['id']}/stream/open", headers=store["headers"])
+        assert opened["ingest_url"] == "rtmp://live.example.com:1935/live"
 
 
 def test_stream_endpoints_are_staff_only_and_per_store(api: Api) -> None:

@@ -304,9 +304,7 @@ class ChunkReader:
         return Message(state.type_id, state.stream_id, state.timestamp & 0xFFFFFFFF, payload)
 
 
-def encode_chunks(
-    csid: int, message: Message, chunk_size: int
-) -> bytes:
+def encode_chunks(csid: int, message: Message, chunk_size: int) -> bytes:
     """A message as chunks: one type-0 header, then type-3 continuations."""
     out = bytearray()
     stamp = message.timestamp & 0xFFFFFFFF
@@ -534,7 +532,8 @@ class Connection:
             message = await asyncio.wait_for(self.reader.message(), IDLE_TIMEOUT_S)
             if message.type_id in (AUDIO, VIDEO):
                 if message.payload:
-                    await self.sink.write(flv_tag(message.type_id, message.timestamp, message.payload))
+                    tag = flv_tag(message.type_id, message.timestamp, message.payload)
+                    await self.sink.write(tag)
             elif message.type_id == DATA_AMF0:
                 body = metadata_payload(message.payload)
                 if body is not None:
