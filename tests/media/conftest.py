@@ -74,4 +74,5 @@ def media_server(tmp_path: Path, ffmpeg: str) -> Iterator[LiveServer]:
     app = create_app(media_settings(tmp_path), background_tasks=True)
     with LiveServer(app) as server:
         server.settings = app.state.ctx.settings  # type: ignore[attr-defined]
+        server.app = app  # type: ignore[attr-defined]
         yield server
