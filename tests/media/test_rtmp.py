@@ -91,7 +91,8 @@ def test_flv_tags_and_metadata() -> None:
     tag = flv_tag(rtmp.VIDEO, 0x01020304, b"abc")
     assert tag[0] == 9
     assert tag[1:4] == (3).to_bytes(3, "big")
-    assert tag[4:7] == bytes((2, 3, 4)) and tag[7] == 1  # lower 24 bits, then the high byte
+    assert tag[4:7] == bytes((2, 3, 4))  # the lower 24 bits of the timestamp...
+    assert tag[7] == 1  # ...then its high byte
     assert tag[11:14] == b"abc"
     assert struct.unpack(">I", tag[-4:])[0] == 11 + 3
     meta = amf_encode("@setDataFrame", "onMetaData", {"width": 1280.0})
@@ -244,7 +245,8 @@ def test_one_socket_accepts_the_right_key_and_refuses_others(
             timeout=30,
             check=True,
         ).stdout
-        assert "codec_name=h264" in probed and "codec_name=aac" in probed
+        assert "codec_name=h264" in probed
+        assert "codec_name=aac" in probed
         duration = float(probed.split("duration=")[1].split()[0])
         assert 2.5 <= duration <= 3.5
 

@@ -84,6 +84,7 @@ class IngestSupervisor:
         self.settings = ctx.settings
         self.embedded = self.settings.media_ingest == "embedded"
         self.publishers: dict[str, Publisher] = {}  # by show id
+        self._claims: set[str] = set()  # shows whose transcoder is being started
         self.server: RtmpServer | None = None
         self.refused = 0  # publishers turned away (wrong key, ended show, ...)
         self.crashes = 0  # transcoders that exited non-zero on their own
@@ -244,7 +245,8 @@ class IngestSupervisor:
             raise PublishRefusedError("shutting_down", "the server is shutting down")
         try:
             target = await run_in_threadpool(self._accept, request.key)
-            if target.show_id in self.publishers:
+            # the database knows of a publisher once it went live; until then this does
+            if target.show_id in self.publishers or target.show_id in self._claims:
                 raise PublishRefusedError(
                     "already_publishing", "another encoder is publishing this show"
                 )
@@ -252,6 +254,13 @@ class IngestSupervisor:
             self.refused += 1
             log.warning("refused an RTMP publisher from %s: %s", request.peer, refused.code)
             raise
+        self._claims.add(target.show_id)  # no await since the check: two encoders cannot pass
+        try:
+            return await self._spawn(request, target)
+        finally:
+            self._claims.discard(target.show_id)
+
+    async def _spawn(self, request: PublishRequest, target: service.ListenTarget) -> Publisher:
         out_dir = playlists.show_dir(self.settings.effective_media_dir, target.show_id)
         await run_in_threadpool(out_dir.mkdir, parents=True, exist_ok=True)
         command = transcode_command(
