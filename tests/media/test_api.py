@@ -279,3 +279,47 @@ def test_a_dead_nginx_does_not_block_the_next_publish(api: Api, client: TestClie
             .order_by(StreamSession.started_at)
         ).all()
     assert [r.end_reason for r in rows] == ["stale", None]
+
+
+def test_which_embedded_publishers_are_let_in(api: Api, client: TestClient) -> None:
+    """The embedded listener's decision for a stream key (the RTMP refusal itself is in
+    test_rtmp.py and test_embedded_ingest.py): each reason names no key."""
+    from castcart.media import service
+    from castcart.media.rtmp import PublishRefusedError
+
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    store = api.store()
+    fresh, closed, ended = (api.show(store) for _ in range(3))
+
+    def accept(key: str) -> service.ListenTarget:
+        with ctx.db.write() as session:
+            return service.accept_publisher(session, ctx.settings, key)
+
+    def refused(key: str) -> str:
+        with pytest.raises(PublishRefusedError) as caught:
+            accept(key)
+        assert not key or key not in caught.value.description
+        return caught.value.code
+
+    # a show nobody opened: let in, its ingest opened on the way (a tap port reserved)
+    target = accept(fresh["stream_key"])
+    assert target.show_id == fresh["id"]
+    assert target.port in (41000, 41001)
+    stream = api.ok("GET", f"/api/v1/shows/{fresh['id']}/stream", headers=store["headers"])
+    assert stream["state"] == "waiting"
+
+    assert refused("not-a-key") == "unknown_stream_key"
+    assert refused("") == "unknown_stream_key"
+    api.ok("POST", f"/api/v1/shows/{closed['id']}/stream/open", headers=store["headers"])
+    api.ok("POST", f"/api/v1/shows/{closed['id']}/stream/close", headers=store["headers"])
+    assert refused(closed["stream_key"]) == "ingest_closed"
+    api.ok(
+        "POST",
+        f"/api/v1/shows/{ended['id']}/transition",
+        headers=store["headers"],
+        json={"to": "ended"},
+    )
+    assert refused(ended["stream_key"]) == "show_ended"
+    # an encoder already publishing (here through nginx's callback) keeps the show
+    assert _callback(client, "on_publish", fresh["stream_key"]).status_code == 302
+    assert refused(fresh["stream_key"]) == "already_publishing"
