@@ -28,7 +28,7 @@ from castcart.media.rtmp import (
     stream_name,
 )
 from castcart.media.service import embedded_ingest_url
-from tests.media.conftest import media_settings
+from tests.media.conftest import media_settings, need
 
 # -- pure parts ----------------------------------------------------------------------------
 
@@ -269,3 +269,121 @@ def test_a_client_that_is_not_rtmp_is_dropped() -> None:
             await server.stop()
 
     assert asyncio.run(scenario()) == b""
+
+
+# -- librtmp, the RTMP client inside OBS ---------------------------------------------------
+
+
+def _librtmp() -> Any:
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("rtmp")
+    if name is None:
+        need("librtmp", "apt-get install librtmp1")
+    lib = ctypes.CDLL(name)
+    lib.RTMP_Alloc.restype = ctypes.c_void_p
+    lib.RTMP_Init.argtypes = [ctypes.c_void_p]
+    lib.RTMP_SetupURL.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    lib.RTMP_EnableWrite.argtypes = [ctypes.c_void_p]
+    lib.RTMP_Connect.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    lib.RTMP_ConnectStream.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.RTMP_Write.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    lib.RTMP_Close.argtypes = [ctypes.c_void_p]
+    lib.RTMP_Free.argtypes = [ctypes.c_void_p]
+    lib.RTMP_LogSetLevel(0)  # critical only
+    return lib
+
+
+def _librtmp_publish(lib: Any, url: str, flv: bytes) -> str:
+    """Publish an FLV file the way OBS does (librtmp: handshake, connect, publish, write)."""
+    handle = lib.RTMP_Alloc()
+    lib.RTMP_Init(handle)
+    url_buffer = url.encode()  # librtmp keeps pointers into it: alive until the end
+    try:
+        if not lib.RTMP_SetupURL(handle, url_buffer):
+            return "setup"
+        lib.RTMP_EnableWrite(handle)
+        if not lib.RTMP_Connect(handle, None):
+            return "connect"
+        if not lib.RTMP_ConnectStream(handle, 0):
+            return "refused"
+        step = 64 * 1024
+        for start in range(0, len(flv), step):
+            block = flv[start : start + step]
+            if lib.RTMP_Write(handle, block, len(block)) <= 0:
+                return "write"
+        return "published"
+    finally:
+        lib.RTMP_Close(handle)
+        lib.RTMP_Free(handle)
+
+
+def test_librtmp_publishes_like_obs_and_is_refused_with_a_wrong_key(
+    ffmpeg: str, tmp_path: Path
+) -> None:
+    lib = _librtmp()
+    clip = tmp_path / "clip.flv"
+    subprocess.run(
+        [*_push(ffmpeg, str(clip), 2)[:-1], str(clip)],  # the same stream into a file
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    flv = clip.read_bytes()
+    sinks: list[MemorySink] = []
+
+    async def on_publish(request: PublishRequest) -> MemorySink:
+        if request.key != "obs-key":
+            raise PublishRefusedError("unknown_stream_key", "unknown stream key")
+        sinks.append(MemorySink())
+        return sinks[-1]
+
+    async def scenario() -> tuple[str, str]:
+        server = RtmpServer("127.0.0.1", 0, on_publish)
+        await server.start()
+        base = f"rtmp://127.0.0.1:{server.bound_port}/live"
+        try:
+            wrong = await asyncio.to_thread(_librtmp_publish, lib, f"{base}/WRONG", flv)
+            right = await asyncio.to_thread(_librtmp_publish, lib, f"{base}/obs-key", flv)
+            for _ in range(100):  # the server sees librtmp's close
+                if sinks and sinks[0].closed:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await server.stop()
+        return wrong, right
+
+    wrong, right = asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert wrong == "refused"
+    assert right == "published"
+    assert len(sinks) == 1
+    relayed = tmp_path / "relayed.flv"
+    relayed.write_bytes(bytes(sinks[0].data))
+    decoded = subprocess.run(
+        [ffmpeg, "-v", "error", "-xerror", "-i", str(relayed), "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert decoded.returncode == 0, decoded.stderr
+    probed = subprocess.run(
+        [  # noqa: S607 - the system ffprobe
+            "ffprobe",
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_entries",
+            "stream=codec_name,nb_read_frames",
+            "-of",
+            "default=nw=1",
+            str(relayed),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
+    assert "codec_name=h264" in probed
+    assert "nb_read_frames=50" in probed  # 2 s at 25 fps: every video frame arrived
