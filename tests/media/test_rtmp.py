@@ -271,6 +271,36 @@ def test_a_client_that_is_not_rtmp_is_dropped() -> None:
     assert asyncio.run(scenario()) == b""
 
 
+def test_clients_beyond_the_limit_are_dropped_at_once() -> None:
+    async def on_publish(request: PublishRequest) -> Any:
+        raise AssertionError("never reached")
+
+    async def scenario() -> tuple[bytes, bool]:
+        server = RtmpServer("127.0.0.1", 0, on_publish, max_clients=1)
+        await server.start()
+        try:
+            _, first = await asyncio.open_connection("127.0.0.1", server.bound_port)
+            for _ in range(100):
+                if server.connections:
+                    break
+                await asyncio.sleep(0.02)
+            reader, second = await asyncio.open_connection("127.0.0.1", server.bound_port)
+            try:
+                dropped = await asyncio.wait_for(reader.read(), 5)  # well before the 10 s
+            except ConnectionResetError:
+                dropped = b""
+            still_there = len(server.connections) == 1
+            first.close()
+            second.close()
+            return dropped, still_there
+        finally:
+            await server.stop()
+
+    dropped, still_there = asyncio.run(scenario())
+    assert dropped == b""
+    assert still_there  # the first client (mid-handshake) was not touched
+
+
 # -- librtmp, the RTMP client inside OBS ---------------------------------------------------
 
 

@@ -61,7 +61,7 @@ function renderStream(stream) {
 $("#cc-open-ingest").addEventListener("click", async () => {
   try {
     renderStream(await api("POST", `${showApi}/stream/open`, { body: {} }));
-    setTimeout(loadStream, 1500); // the listener starts on the supervisor's next pass
+    setTimeout(loadStream, 1500); // the supervisor may open more on its next pass
   } catch (err) {
     fail(err);
   }

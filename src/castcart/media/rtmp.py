@@ -35,6 +35,7 @@ MAX_CHUNK_SIZE = 1 << 24
 HANDSHAKE_TIMEOUT_S = 10.0
 COMMAND_TIMEOUT_S = 15.0  # from the handshake to ``publish``
 IDLE_TIMEOUT_S = 15.0  # a publisher that sends nothing this long is gone
+MAX_CLIENTS = 64  # connections at once (handshaking, negotiating or publishing)
 
 # message types
 SET_CHUNK_SIZE, ABORT, ACK, USER_CONTROL, WINDOW_ACK, PEER_BANDWIDTH = 1, 2, 3, 4, 5, 6
@@ -557,10 +558,13 @@ class Connection:
 class RtmpServer:
     """The listening socket; every client runs as its own task."""
 
-    def __init__(self, bind: str, port: int, on_publish: PublishHandler) -> None:
+    def __init__(
+        self, bind: str, port: int, on_publish: PublishHandler, max_clients: int = MAX_CLIENTS
+    ) -> None:
         self.bind = bind
         self.port = port
         self.on_publish = on_publish
+        self.max_clients = max_clients
         self.server: asyncio.Server | None = None
         self.connections: set[Connection] = set()
 
@@ -575,6 +579,10 @@ class RtmpServer:
         return int(self.server.sockets[0].getsockname()[1])
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if len(self.connections) >= self.max_clients:  # a flood of idle sockets stops here
+            log.warning("RTMP: %s clients already connected, one more dropped", self.max_clients)
+            writer.transport.abort()
+            return
         connection = Connection(reader, writer, self.on_publish)
         self.connections.add(connection)
         try:
