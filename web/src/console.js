@@ -61,7 +61,7 @@ function renderStream(stream) {
 $("#cc-open-ingest").addEventListener("click", async () => {
   try {
     renderStream(await api("POST", `${showApi}/stream/open`, { body: {} }));
-    setTimeout(loadStream, 1500); // the supervisor may open more on its next pass
+    setTimeout(loadStream, 1500); // the state follows the encoder: look again shortly
   } catch (err) {
     fail(err);
   }
