@@ -62,7 +62,8 @@ def media_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "media_poll_seconds": 0.2,
         "media_preset": "ultrafast",
         "media_segment_seconds": 1,
-        "media_rtmp_ports": ",".join(str(p) for p in free_ports(2)),
+        "media_rtmp_port": free_ports(1)[0],
+        "media_tap_ports": ",".join(str(p) for p in free_ports(3)),
     }
     values.update(overrides)
     return make_settings(tmp_path, f"sqlite:///{tmp_path / 'castcart.db'}", **values)
@@ -73,4 +74,5 @@ def media_server(tmp_path: Path, ffmpeg: str) -> Iterator[LiveServer]:
     app = create_app(media_settings(tmp_path), background_tasks=True)
     with LiveServer(app) as server:
         server.settings = app.state.ctx.settings  # type: ignore[attr-defined]
+        server.app = app  # type: ignore[attr-defined]
         yield server

@@ -24,7 +24,7 @@ SECRET = "cb-secret"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return media_settings(tmp_path, media_rtmp_ports="41000-41001", media_callback_secret=SECRET)
+    return media_settings(tmp_path, media_tap_ports="41000-41001", media_callback_secret=SECRET)
 
 
 @pytest.fixture
@@ -46,7 +46,9 @@ def _callback(client: TestClient, which: str, name: str, secret: str = SECRET) -
     )
 
 
-def test_open_reserves_a_port_from_the_range_and_is_idempotent(api: Api) -> None:
+def test_open_gives_every_show_the_one_listener_and_reserves_a_tap_port(
+    api: Api, settings: Settings
+) -> None:
     store = api.store()
     first, second, third = (api.show(store) for _ in range(3))
     stream = api.ok("GET", f"/api/v1/shows/{first['id']}/stream", headers=store["headers"])
@@ -56,13 +58,16 @@ def test_open_reserves_a_port_from_the_range_and_is_idempotent(api: Api) -> None
         "state": "closed",
         "hls_url": None,
     }
+    shared = f"rtmp://127.0.0.1:{settings.media_rtmp_port}/live"
     opened = api.ok("POST", f"/api/v1/shows/{first['id']}/stream/open", headers=store["headers"])
-    assert opened["ingest_url"] == "rtmp://127.0.0.1:41000/live"
+    assert opened["ingest_url"] == shared
     assert opened["state"] == "waiting"
     again = api.ok("POST", f"/api/v1/shows/{first['id']}/stream/open", headers=store["headers"])
     assert again["ingest_url"] == opened["ingest_url"]
     other = api.ok("POST", f"/api/v1/shows/{second['id']}/stream/open", headers=store["headers"])
-    assert other["ingest_url"] == "rtmp://127.0.0.1:41001/live"
+    assert other["ingest_url"] == shared  # the same server URL, the key picks the show
+    assert other["stream_key"] != opened["stream_key"]
+    # each open show holds one audio tap port (41000-41001 here): a third one waits
     full = api.client.post(f"/api/v1/shows/{third['id']}/stream/open", headers=store["headers"])
     assert full.status_code == 409
     assert full.json()["code"] == "ingest_ports_exhausted"
@@ -70,7 +75,21 @@ def test_open_reserves_a_port_from_the_range_and_is_idempotent(api: Api) -> None
     assert closed["state"] == "closed"
     assert closed["ingest_url"] is None
     reused = api.ok("POST", f"/api/v1/shows/{third['id']}/stream/open", headers=store["headers"])
-    assert reused["ingest_url"] == "rtmp://127.0.0.1:41000/live"
+    assert reused["ingest_url"] == shared
+
+
+def test_the_public_url_setting_is_what_hosts_see(tmp_path: Path) -> None:
+    settings = media_settings(
+        tmp_path,
+        media_rtmp_bind="0.0.0.0",  # noqa: S104 - encoders on other machines
+        media_rtmp_public_url="rtmp://live.example.com:1935/live/",
+    )
+    with TestClient(create_app(settings, background_tasks=False)) as client:
+        api = Api(client)
+        store = api.store()
+        show = api.show(store)
+        opened = api.ok("POST", f"/api/v1/shows/{show['id']}/stream/open", headers=store["headers"])
+        assert opened["ingest_url"] == "rtmp://live.example.com:1935/live"
 
 
 def test_stream_endpoints_are_staff_only_and_per_store(api: Api) -> None:
@@ -260,3 +279,47 @@ def test_a_dead_nginx_does_not_block_the_next_publish(api: Api, client: TestClie
             .order_by(StreamSession.started_at)
         ).all()
     assert [r.end_reason for r in rows] == ["stale", None]
+
+
+def test_which_embedded_publishers_are_let_in(api: Api, client: TestClient) -> None:
+    """The embedded listener's decision for a stream key (the RTMP refusal itself is in
+    test_rtmp.py and test_embedded_ingest.py): each reason names no key."""
+    from castcart.media import service
+    from castcart.media.rtmp import PublishRefusedError
+
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    store = api.store()
+    fresh, closed, ended = (api.show(store) for _ in range(3))
+
+    def accept(key: str) -> service.ListenTarget:
+        with ctx.db.write() as session:
+            return service.accept_publisher(session, ctx.settings, key)
+
+    def refused(key: str) -> str:
+        with pytest.raises(PublishRefusedError) as caught:
+            accept(key)
+        assert not key or key not in caught.value.description
+        return caught.value.code
+
+    # a show nobody opened: let in, its ingest opened on the way (a tap port reserved)
+    target = accept(fresh["stream_key"])
+    assert target.show_id == fresh["id"]
+    assert target.port in (41000, 41001)
+    stream = api.ok("GET", f"/api/v1/shows/{fresh['id']}/stream", headers=store["headers"])
+    assert stream["state"] == "waiting"
+
+    assert refused("not-a-key") == "unknown_stream_key"
+    assert refused("") == "unknown_stream_key"
+    api.ok("POST", f"/api/v1/shows/{closed['id']}/stream/open", headers=store["headers"])
+    api.ok("POST", f"/api/v1/shows/{closed['id']}/stream/close", headers=store["headers"])
+    assert refused(closed["stream_key"]) == "ingest_closed"
+    api.ok(
+        "POST",
+        f"/api/v1/shows/{ended['id']}/transition",
+        headers=store["headers"],
+        json={"to": "ended"},
+    )
+    assert refused(ended["stream_key"]) == "show_ended"
+    # an encoder already publishing (here through nginx's callback) keeps the show
+    assert _callback(client, "on_publish", fresh["stream_key"]).status_code == 302
+    assert refused(fresh["stream_key"]) == "already_publishing"

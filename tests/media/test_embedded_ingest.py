@@ -126,7 +126,8 @@ def test_stream_goes_live_then_interrupted_then_ended_with_both_renditions(
 
                 # the captions worker's tap carries the audio while the stream runs
                 tap = audio_tap_url(show_id, media_server.settings)  # type: ignore[attr-defined]
-                assert tap.startswith(f"udp://127.0.0.1:{port}")
+                tap_ports = media_server.settings.media_tap_ports.split(",")  # type: ignore[attr-defined]
+                assert tap.split("?")[0].rsplit(":", 1)[1] in tap_ports
                 wav = tmp_path / "tap.wav"
                 reader = await asyncio.create_subprocess_exec(
                     "ffmpeg",
@@ -273,5 +274,134 @@ def test_wrong_key_is_refused_and_a_reconnect_within_grace_resumes(
             )
             assert again.status_code == 409
             assert again.json()["code"] == "show_ended"
+
+    run(scenario())
+
+
+async def push_raw(url: str, seconds: float) -> asyncio.subprocess.Process:
+    """A plain ffmpeg publisher, as a host would run it (not the castcart CLI)."""
+    return await asyncio.create_subprocess_exec(
+        "ffmpeg",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-re",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=640x360:rate=25",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000",
+        "-t",
+        str(seconds),
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-g",
+        "50",
+        "-c:a",
+        "aac",
+        "-f",
+        "flv",
+        url,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+def test_a_wrong_key_gets_a_clear_refusal_and_changes_nothing(
+    media_server: LiveServer, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with httpx.AsyncClient(base_url=media_server.url, timeout=30) as client:
+            room = await setup_show(client)
+            show_id = room["show"]["id"]
+            stream = await ok(
+                client, "POST", f"/api/v1/shows/{show_id}/stream/open", headers=room["headers"]
+            )
+            port = int(stream["ingest_url"].rsplit(":", 1)[1].split("/")[0])
+            assert port == media_server.settings.media_rtmp_port  # type: ignore[attr-defined]
+            await wait_listening(port)
+            wrong = await push_raw(f"{stream['ingest_url']}/WRONGKEY", 5)
+            _, err = await asyncio.wait_for(wrong.communicate(), 30)  # refused, not a hang
+            assert wrong.returncode != 0
+            assert "Server error: unknown stream key" in err.decode()
+            assert await status(client, room) == "scheduled"
+            assert not (tmp_path / "media" / "shows" / show_id).exists()
+            stream = await ok(
+                client, "GET", f"/api/v1/shows/{show_id}/stream", headers=room["headers"]
+            )
+            assert stream["state"] == "waiting"
+            assert stream["hls_url"] is None
+            supervisor = media_server.app.state.media_supervisor  # type: ignore[attr-defined]
+            assert supervisor.refused == 1
+            assert supervisor.publishers == {}
+
+            # the right key on the same port: live
+            async with connect(ws_url(media_server, room)) as viewer:
+                await next_frame(viewer, "hello")
+                right = await push_raw(f"{stream['ingest_url']}/{stream['stream_key']}", 6)
+                await next_frame(viewer, "show.state", status="live")
+                assert await status(client, room) == "live"
+                # a second encoder with the same key while the first publishes: refused
+                second = await push_raw(f"{stream['ingest_url']}/{stream['stream_key']}", 3)
+                _, err = await asyncio.wait_for(second.communicate(), 30)
+                assert second.returncode != 0
+                assert "another encoder is publishing" in err.decode()
+                _, err = await asyncio.wait_for(right.communicate(), 60)
+                assert right.returncode == 0, err.decode()
+
+    run(scenario())
+
+
+def test_two_shows_stream_at_once_through_the_one_port(
+    media_server: LiveServer, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with httpx.AsyncClient(base_url=media_server.url, timeout=30) as client:
+            rooms = [await setup_show(client), await setup_show(client)]
+            urls = []
+            for room in rooms:
+                # no stream/open: the key alone lets the encoder in
+                stream = await ok(
+                    client,
+                    "GET",
+                    f"/api/v1/shows/{room['show']['id']}/stream",
+                    headers=room["headers"],
+                )
+                assert stream["state"] == "closed"
+                urls.append(f"rtmp://127.0.0.1:{media_server.settings.media_rtmp_port}/live")  # type: ignore[attr-defined]
+            await wait_listening(media_server.settings.media_rtmp_port)  # type: ignore[attr-defined]
+            async with (
+                connect(ws_url(media_server, rooms[0])) as first,
+                connect(ws_url(media_server, rooms[1])) as second,
+            ):
+                await next_frame(first, "hello")
+                await next_frame(second, "hello")
+                pushes = [
+                    await push_raw(f"{url}/{room['show']['stream_key']}", 6)
+                    for url, room in zip(urls, rooms, strict=True)
+                ]
+                await next_frame(first, "show.state", status="live")
+                await next_frame(second, "show.state", status="live")
+                for push in pushes:
+                    _, err = await asyncio.wait_for(push.communicate(), 60)
+                    assert push.returncode == 0, err.decode()
+                await next_frame(first, "show.state", status="interrupted")
+                await next_frame(second, "show.state", status="interrupted")
+            sizes = []
+            for room in rooms:
+                folder = tmp_path / "media" / "shows" / room["show"]["id"]
+                segments = sorted((folder / "720p").glob("*.ts"))
+                assert segments, f"no segments in {folder}"
+                streams = {s["codec_type"]: s for s in probe(segments[0])}
+                assert streams["video"]["height"] == 720
+                assert streams["audio"]["codec_name"] == "aac"
+                sizes.append(len(segments))
+                assert (folder / "master.m3u8").exists()
+            assert all(size >= 3 for size in sizes), sizes
 
     run(scenario())

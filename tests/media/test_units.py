@@ -14,11 +14,10 @@ from castcart.core.settings import Settings
 from castcart.media import nginx, playlists
 from castcart.media.ffmpeg import (
     LADDER,
-    classify_log_line,
-    ingest_command,
     parse_ports,
     pattern_stream_command,
     relay_command,
+    transcode_command,
 )
 from castcart.media.state import (
     StreamState,
@@ -111,19 +110,17 @@ def _value(args: list[str], flag: str) -> str:
     return args[args.index(flag) + 1]
 
 
-def test_ingest_command_listens_for_the_key_and_writes_two_aligned_renditions() -> None:
-    args = ingest_command(
+def test_transcoder_reads_flv_from_stdin_and_writes_two_aligned_renditions() -> None:
+    args = transcode_command(
         "ffmpeg",
-        bind="127.0.0.1",
-        port=1936,
-        stream_key="abcDEF_123-x",
         out_dir=Path("/m/shows/s1"),
-        audio_tap="udp://127.0.0.1:1936?pkt_size=1316",
+        audio_tap="udp://127.0.0.1:19350?pkt_size=1316",
         preset="veryfast",
         segment_seconds=2,
     )
-    assert _value(args, "-listen") == "1"
-    assert _value(args, "-i") == "rtmp://127.0.0.1:1936/live/abcDEF_123-x"
+    assert "-listen" not in args
+    assert _value(args, "-f") == "flv"
+    assert _value(args, "-i") == "pipe:0"
     assert _value(args, "-preset") == "veryfast"
     assert _value(args, "-tune") == "zerolatency"
     assert _value(args, "-hls_time") == "2"
@@ -137,23 +134,12 @@ def test_ingest_command_listens_for_the_key_and_writes_two_aligned_renditions() 
     assert "scale=-2:720" in _value(args, "-filter_complex")
     assert "scale=-2:480" in _value(args, "-filter_complex")
     assert "/m/shows/s1/%v/index.m3u8" in args
-    assert args[-1] == "udp://127.0.0.1:1936?pkt_size=1316"
+    assert args[-1] == "udp://127.0.0.1:19350?pkt_size=1316"
     assert args[-3:-1] == ["-f", "mpegts"]
-
-
-def test_ingest_command_refuses_a_key_ffmpeg_would_truncate() -> None:
-    for key in ("", "a" * 64, "a/b"):
-        with pytest.raises(ValueError, match="stream key"):
-            ingest_command(
-                "ffmpeg",
-                bind="127.0.0.1",
-                port=1,
-                stream_key=key,
-                out_dir=Path("/x"),
-                audio_tap=None,
-                preset="ultrafast",
-                segment_seconds=1,
-            )
+    no_tap = transcode_command(
+        "ffmpeg", out_dir=Path("/x"), audio_tap=None, preset="ultrafast", segment_seconds=1
+    )
+    assert no_tap[-1] == "/x/%v/index.m3u8"
 
 
 def test_ladder_has_a_lower_rung_for_slow_networks() -> None:
@@ -190,13 +176,6 @@ def test_ports() -> None:
     for bad in ("x", "10-5", "0", "70000"):
         with pytest.raises(ValueError, match="port range"):
             parse_ports(bad)
-
-
-def test_log_lines() -> None:
-    assert classify_log_line("[rtmp @ 0x1] Unexpected stream WRONG, expecting k") == "reject"
-    assert classify_log_line("[rtmp @ 0x1] App field don't match up: x <-> live") == "reject"
-    assert classify_log_line("Input #0, flv, from 'rtmp://127.0.0.1:1/live/k':") == "input"
-    assert classify_log_line("[hls @ 0x2] Opening 'x.ts' for writing") is None
 
 
 # -- playlists ------------------------------------------------------------------------------

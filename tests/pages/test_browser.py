@@ -295,7 +295,7 @@ def streaming_site(tmp_path: Path) -> Iterator[Site]:
     settings = Settings(
         environment="test",
         data_dir=tmp_path,
-        media_rtmp_ports=str(_free_port()),
+        media_rtmp_port=_free_port(),
         media_preset="ultrafast",
     )  # type: ignore[call-arg]
     app = create_app(settings)  # with background tasks: the ingest supervisor

@@ -230,6 +230,11 @@ def test_console_at_1280_px_login_prefilled_preview_clear_of_pin_finding_labels(
     preview.wait_for(state="visible")
     pin = console.locator(".showcase-item").first.locator("button[data-action=pin]")
     pin.wait_for()
+    # the showcase sits below the stream panel's OBS settings at 900 px high: scroll to it
+    console.evaluate(
+        "document.querySelector('section[aria-labelledby=showcase-title]')"
+        ".scrollIntoView({block: 'center'})"
+    )
     console.wait_for_timeout(300)  # let the preview's layout settle
     preview_box = preview.bounding_box()
     pin_box = pin.bounding_box()

@@ -61,7 +61,7 @@ function renderStream(stream) {
 $("#cc-open-ingest").addEventListener("click", async () => {
   try {
     renderStream(await api("POST", `${showApi}/stream/open`, { body: {} }));
-    setTimeout(loadStream, 1500); // the listener starts on the supervisor's next pass
+    setTimeout(loadStream, 1500); // the state follows the encoder: look again shortly
   } catch (err) {
     fail(err);
   }
@@ -95,6 +95,54 @@ $("#cc-reveal-key").addEventListener("click", (event) => {
   event.currentTarget.setAttribute("aria-pressed", String(!revealed));
   event.currentTarget.textContent = revealed ? t("console.reveal") : t("console.hide");
 });
+
+// ---- copy the server URL and the stream key into OBS ----
+// navigator.clipboard where the page may use it (a secure context), else the text is
+// selected so the host presses Ctrl+C; the button says "Copied" for a moment either way.
+function selectText(el) {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+
+// the key is masked until revealed: copy what it is, not what is shown
+const copyText = (target) => (target.id === "cc-stream-key" ? target.dataset.key : target.textContent);
+
+async function copyField(button) {
+  const target = document.getElementById(button.dataset.copy);
+  const value = copyText(target);
+  if (!value || value === "—") return;
+  const status = $("#cc-copy-status");
+  let copied = false;
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(value);
+      copied = true;
+    } catch {
+      copied = false; // permission refused: fall back to the selection below
+    }
+  }
+  if (!copied) {
+    const reveal = $("#cc-reveal-key");
+    if (target.id === "cc-stream-key" && reveal.getAttribute("aria-pressed") !== "true") reveal.click();
+    selectText(target);
+    status.textContent = t("console.copy_manual");
+    return;
+  }
+  status.textContent = t("console.copied_detail", { what: button.dataset.label || "" });
+  button.textContent = t("console.copied");
+  button.classList.add("is-copied");
+  clearTimeout(button._copiedTimer);
+  button._copiedTimer = setTimeout(() => {
+    button.textContent = t("console.copy");
+    button.classList.remove("is-copied");
+  }, 2000);
+}
+for (const button of document.querySelectorAll("button.copy[data-copy]")) {
+  button.addEventListener("click", () => copyField(button));
+}
 
 // ---- showcase & pin ----
 function showcaseIds() {

@@ -86,9 +86,12 @@ class Settings(BaseSettings):
     # embedded: castcart runs one ffmpeg RTMP listener per open show; nginx: nginx-rtmp
     # ingests and calls back (deploy/nginx); off: no ingest, HLS still served.
     media_ingest: Literal["embedded", "nginx", "off"] = "embedded"
-    media_rtmp_ports: str = "1935-1944"  # embedded: ports for listeners ("a-b,c,...")
-    media_rtmp_bind: str = "127.0.0.1"  # embedded: interface the listeners bind
-    media_rtmp_public_host: str = "127.0.0.1"  # embedded: host part of the ingest URL
+    # embedded: the one RTMP listener of every show (the stream key picks the show);
+    # 0.0.0.0 accepts encoders from other machines
+    media_rtmp_bind: str = "127.0.0.1"
+    media_rtmp_port: int = Field(default=1935, ge=0, le=65535)  # 0: any free port (tests)
+    media_rtmp_public_url: str = ""  # ingest URL hosts get; empty: rtmp://<bind>:<port>/live
+    media_tap_ports: str = "19350-19449"  # embedded: UDP ports of the captions audio taps
     media_nginx_ingest_url: str = "rtmp://127.0.0.1:1935/live"  # nginx: given to hosts
     media_nginx_play_url: str = "rtmp://127.0.0.1:1935/live"  # nginx: internal play (audio tap)
     media_callback_secret: str = DEV_SECRET  # nginx on_publish callbacks carry it

@@ -55,12 +55,20 @@ def _poke(request: Request) -> None:
         supervisor.poke()
 
 
+def _rtmp_port(request: Request) -> int | None:
+    """The embedded listener's port as bound (``CASTCART_MEDIA_RTMP_PORT=0``: any free one)."""
+    supervisor = getattr(request.app.state, "media_supervisor", None)
+    port = getattr(supervisor, "rtmp_port", None)
+    return port if isinstance(port, int) else None
+
+
 @router.get("/{show_id}/stream", response_model=StreamOut)
-def get_stream(ctx: Ctx, staff: Staff, show_id: ShowId) -> StreamOut:
+def get_stream(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> StreamOut:
     staff.require("shows.read")
     with ctx.db.read() as session:
         show = shows.get_show(session, staff.store_id, show_id)
-        return _out(service.stream_info(session, ctx.settings, show), staff)
+        info = service.stream_info(session, ctx.settings, show, rtmp_port=_rtmp_port(request))
+        return _out(info, staff)
 
 
 def _change_stream(
@@ -76,15 +84,15 @@ def _change_stream(
     with ctx.db.write() as session:
         show = shows.get_show(session, staff.store_id, show_id)
         change(session, show)
-        info = service.stream_info(session, ctx.settings, show)
+        info = service.stream_info(session, ctx.settings, show, rtmp_port=_rtmp_port(request))
     _poke(request)
     return _out(info, staff)
 
 
 @router.post("/{show_id}/stream/open", response_model=StreamOut)
 def open_stream(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> StreamOut:
-    """Get the ingest ready for the encoder (embedded ingest: start this show's RTMP
-    listener). Idempotent. Shows due within ``media_open_ahead_minutes`` open by themselves."""
+    """Get the ingest ready for the encoder (embedded ingest: the shared RTMP listener
+    accepts this show's key; an encoder may also just publish with it). Idempotent."""
     return _change_stream(
         ctx,
         staff,
@@ -97,7 +105,7 @@ def open_stream(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> St
 
 @router.post("/{show_id}/stream/close", response_model=StreamOut)
 def close_stream(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId) -> StreamOut:
-    """Stop listening for this show's encoder (refused while it publishes)."""
+    """Refuse this show's encoder from now on (refused while it publishes)."""
     return _change_stream(ctx, staff, request, show_id, "shows.run", service.close_ingest)
 
 

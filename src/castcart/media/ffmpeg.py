@@ -1,5 +1,6 @@
-"""ffmpeg command lines: the RTMP listener + HLS ladder, the same ladder behind nginx, and the
-test pattern. Pure functions (no process is started here) so the flags can be unit-tested."""
+"""ffmpeg command lines: the HLS ladder behind the embedded RTMP server (FLV on stdin) and
+behind nginx, and the test pattern. Pure functions (no process is started here) so the flags
+can be unit-tested."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from pathlib import Path
 from castcart.media.playlists import MASTER_PLAYLIST, SEGMENT_PATTERN, VARIANT_PLAYLIST
 
 RTMP_APP = "live"
-# ffmpeg reads at most 63 characters of a stream name (rtmpproto.c); keys stay below that
-MAX_STREAM_KEY = 63
 
 
 class FfmpegMissingError(RuntimeError):
@@ -72,10 +71,6 @@ def parse_ports(spec: str) -> list[int]:
             raise ValueError(f"bad port range {part!r}")
         ports.update(range(low, high + 1))
     return sorted(ports)
-
-
-def listen_url(bind: str, port: int, stream_key: str) -> str:
-    return f"rtmp://{bind}:{port}/{RTMP_APP}/{stream_key}"
 
 
 def ladder_args(
@@ -153,38 +148,29 @@ def ladder_args(
     return args
 
 
-def ingest_command(
+def transcode_command(
     ffmpeg: str,
     *,
-    bind: str,
-    port: int,
-    stream_key: str,
     out_dir: Path,
     audio_tap: str | None,
     preset: str,
     segment_seconds: int,
 ) -> list[str]:
-    """The embedded ingest: accept one RTMP publisher on ``port``, write the HLS ladder, and
-    copy the audio as MPEG-TS to the captions tap (UDP: never blocks with no listener).
-
-    ffmpeg's listen mode does not enforce the app or stream name, it only logs a warning
-    (see ``REJECT_MARKERS``); the supervisor kills the process on that line."""
-    if not stream_key or len(stream_key) > MAX_STREAM_KEY or "/" in stream_key:
-        raise ValueError("stream key must be 1-63 characters without '/'")
+    """The embedded ingest's transcoder: the FLV of one accepted publisher on stdin (the RTMP
+    server in ``castcart.media.rtmp`` pipes it), the HLS ladder out, and the audio copied as
+    MPEG-TS to the captions tap (UDP: never blocks with no listener). It exits when stdin
+    closes (the publisher left)."""
     args = [
         ffmpeg,
         "-hide_banner",
         "-nostdin",
         "-nostats",
         "-loglevel",
-        "info",
-        # a publisher that stalls without closing the socket ends the session
-        "-rw_timeout",
-        "15000000",
-        "-listen",
-        "1",
+        "warning",
+        "-f",
+        "flv",
         "-i",
-        listen_url(bind, port, stream_key),
+        "pipe:0",
     ]
     args += ladder_args(str(out_dir), preset=preset, segment_seconds=segment_seconds)
     if audio_tap:
@@ -251,19 +237,3 @@ def pattern_stream_command(
         url,
     ]
     return args
-
-
-# What ffmpeg's RTMP listener logs when the publisher's app or stream name is not the one it
-# was started with (libavformat/rtmpproto.c, read_connect / send_invoke_response).
-REJECT_MARKERS = ("Unexpected stream ", "App field don't match up")
-# Logged once the input is probed: the publisher was accepted and media is flowing.
-INPUT_MARKER = "Input #0"
-
-
-def classify_log_line(line: str) -> str | None:
-    """``"reject"`` for a wrong key or app, ``"input"`` when the stream was opened."""
-    if any(marker in line for marker in REJECT_MARKERS):
-        return "reject"
-    if line.startswith(INPUT_MARKER):
-        return "input"
-    return None

@@ -34,7 +34,8 @@ def install(app: Any) -> None:
 
 @asynccontextmanager
 async def ingest_lifespan(app: Any, background: bool) -> AsyncIterator[None]:
-    """Video ingest (ffmpeg listeners) and the interrupted -> ended grace clock."""
+    """Video ingest (the RTMP listener and its ffmpeg transcoders) and the interrupted ->
+    ended grace clock."""
     from castcart.media.supervisor import IngestSupervisor
 
     media = IngestSupervisor(app.state.ctx) if background else None

@@ -20,6 +20,7 @@ from castcart.events.types import StreamStarted
 from castcart.media import playlists
 from castcart.media.ffmpeg import RTMP_APP, parse_ports
 from castcart.media.models import MediaIngest, StreamSession
+from castcart.media.rtmp import PublishRefusedError
 from castcart.media.state import StreamState, grace_expired, on_publish, on_unpublish, stream_state
 from castcart.shows import service as shows
 from castcart.shows.lifecycle import ShowStatus
@@ -44,7 +45,7 @@ class StreamInfo:
 
 @dataclass(frozen=True)
 class ListenTarget:
-    """What the embedded supervisor should be listening for."""
+    """A show an embedded publisher was accepted for, and its audio tap port."""
 
     show_id: str
     store_id: str
@@ -96,20 +97,38 @@ def _ingest_ready(settings: Settings, ingest: MediaIngest | None) -> bool:
     )
 
 
-def ingest_url(settings: Settings, ingest: MediaIngest | None) -> str | None:
-    """The URL a host types into OBS ("Server"); the stream key goes in its own field."""
+def embedded_ingest_url(settings: Settings, port: int | None = None) -> str:
+    """The embedded listener's URL for encoders: ``CASTCART_MEDIA_RTMP_PUBLIC_URL``, else
+    built from the bind address (a wildcard bind becomes 127.0.0.1) and the port."""
+    if settings.media_rtmp_public_url:
+        return settings.media_rtmp_public_url.rstrip("/")
+    host = settings.media_rtmp_bind
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - a wildcard is not a host name
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"rtmp://{host}:{port or settings.media_rtmp_port}/{RTMP_APP}"
+
+
+def ingest_url(
+    settings: Settings, ingest: MediaIngest | None, port: int | None = None
+) -> str | None:
+    """The URL a host types into OBS ("Server"); the stream key goes in its own field.
+    ``port``: the embedded listener's bound port when it differs from the setting (0)."""
     if settings.media_ingest == "nginx":
         return settings.media_nginx_ingest_url
-    if _ingest_ready(settings, ingest) and ingest is not None:
-        return f"rtmp://{settings.media_rtmp_public_host}:{ingest.port}/{RTMP_APP}"
+    if _ingest_ready(settings, ingest):
+        return embedded_ingest_url(settings, port)
     return None
 
 
-def stream_info(session: Session, settings: Settings, show: Show) -> StreamInfo:
+def stream_info(
+    session: Session, settings: Settings, show: Show, *, rtmp_port: int | None = None
+) -> StreamInfo:
     ingest = get_ingest(session, show.id)
     publishing = open_session(session, show.id) is not None
     return StreamInfo(
-        ingest_url=ingest_url(settings, ingest),
+        ingest_url=ingest_url(settings, ingest, rtmp_port),
         stream_key=show.stream_key,
         state=stream_state(
             show.status, publishing=publishing, ingest_ready=_ingest_ready(settings, ingest)
@@ -123,17 +142,17 @@ def _free_port(session: Session, settings: Settings) -> int:
     taken = set(
         session.scalars(select(MediaIngest.port).where(MediaIngest.port.is_not(None))).all()
     )
-    for port in parse_ports(settings.media_rtmp_ports):
+    for port in parse_ports(settings.media_tap_ports):
         if port not in taken:
             return port
     raise ConflictError(
-        "every ingest port is in use; end a show or widen CASTCART_MEDIA_RTMP_PORTS",
+        "every audio tap port is in use; end a show or widen CASTCART_MEDIA_TAP_PORTS",
         code="ingest_ports_exhausted",
     )
 
 
 def open_ingest(session: Session, settings: Settings, show: Show) -> MediaIngest:
-    """Make the show's ingest ready (idempotent). Embedded: reserve its listener port."""
+    """Make the show's ingest ready (idempotent). Embedded: reserve its audio tap port."""
     if show.status == ShowStatus.ENDED:
         raise ConflictError("the show has ended", code="show_ended")
     if settings.media_ingest == "off":
@@ -156,7 +175,8 @@ def open_ingest(session: Session, settings: Settings, show: Show) -> MediaIngest
 
 
 def close_ingest(session: Session, show: Show) -> MediaIngest | None:
-    """Stop listening for this show (the port is released). Refused while publishing."""
+    """Refuse this show's publishers from now on (the tap port is released). Refused while
+    an encoder publishes."""
     if open_session(session, show.id) is not None:
         raise ConflictError("an encoder is publishing; stop it first", code="stream_publishing")
     ingest = get_ingest(session, show.id)
@@ -321,25 +341,32 @@ def auto_open(session: Session, settings: Settings, now: datetime) -> list[str]:
     return opened
 
 
-def listen_targets(session: Session) -> list[ListenTarget]:
-    rows = session.execute(
-        select(MediaIngest, Show)
-        .join(Show, Show.id == MediaIngest.show_id)
-        .where(
-            MediaIngest.port.is_not(None),
-            MediaIngest.closed_at.is_(None),
-            Show.status != ShowStatus.ENDED,
-        )
-    ).all()
-    return [
-        ListenTarget(show.id, show.store_id, ingest.port, show.stream_key)
-        for ingest, show in rows
-        if ingest.port is not None
-    ]
+def accept_publisher(session: Session, settings: Settings, stream_key: str) -> ListenTarget:
+    """The show an embedded publisher's stream key selects, its ingest opened if needed (a
+    host who only pastes the key into OBS is let in). Refuses, with a reason that names no
+    key: an unknown key, an ended show, an ingest the host closed, a second encoder."""
+    show = shows.show_by_stream_key(session, stream_key) if stream_key else None
+    if show is None:
+        raise PublishRefusedError("unknown_stream_key", "unknown stream key")
+    if show.status == ShowStatus.ENDED:
+        raise PublishRefusedError("show_ended", "this show has ended")
+    ingest = get_ingest(session, show.id)
+    if ingest is not None and ingest.closed_at is not None:
+        raise PublishRefusedError("ingest_closed", "the host closed the ingest of this show")
+    current = open_session(session, show.id)
+    if current is not None and not _close_if_stale(session, current, utcnow()):
+        raise PublishRefusedError("already_publishing", "another encoder is publishing this show")
+    try:
+        ingest = open_ingest(session, settings, show)
+    except ConflictError as exc:
+        raise PublishRefusedError(exc.code, exc.message) from None
+    assert ingest.port is not None  # noqa: S101 - open_ingest reserves it in embedded mode
+    return ListenTarget(show.id, show.store_id, ingest.port, show.stream_key)
 
 
 def release_ended(session: Session, keep: frozenset[str] = frozenset()) -> list[str]:
-    """Free the ports of ended shows, except those whose listener still runs (``keep``)."""
+    """Free the tap ports of ended shows, except those whose publisher is still being cut
+    off (``keep``)."""
     released = []
     rows = session.execute(
         select(MediaIngest)

@@ -1,10 +1,11 @@
-"""The embedded ingest, run in the app's lifespan: one ffmpeg RTMP listener per open show,
-restarted after each publisher leaves, plus the grace-period clock (in every ingest mode).
+"""The embedded ingest, run in the app's lifespan: one RTMP listener for every show
+(``castcart.media.rtmp``), the stream key of each publisher selecting its show, one ffmpeg
+transcoder per accepted publisher fed the FLV through its stdin, plus the grace-period
+clock (in every ingest mode).
 
 Everything blocking (database, files) runs in the thread pool; ffmpeg runs as asyncio
-subprocesses whose stderr is read line by line. ffmpeg's listen mode accepts whatever stream
-name a publisher sends and only logs a warning, so the supervisor kills the process on that
-warning, before any media is written: that is the stream-key check (docs/video.md)."""
+subprocesses whose stderr is read line by line. A wrong key is refused by the RTMP server
+before any media is read, so no transcoder starts for it (docs/video.md)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from castcart.core.errors import DomainError
 from castcart.events import DomainEvent
 from castcart.events.types import ShowEnded
 from castcart.media import playlists, service
-from castcart.media.ffmpeg import classify_log_line, find_ffmpeg, ingest_command
+from castcart.media.ffmpeg import find_ffmpeg, transcode_command
+from castcart.media.rtmp import Connection, PublishRefusedError, PublishRequest, RtmpServer
 from castcart.shows.models import Show
 
 if TYPE_CHECKING:
@@ -35,11 +37,12 @@ SOURCE = "embedded"
 _STOP_TIMEOUT_S = 8.0
 _READY_POLL_S = 0.25
 _READY_TIMEOUT_S = 30.0
+_BIND_RETRY_S = 10.0
 
 
 def audio_tap_sink(port: int) -> str:
-    """Where the listener sends the show's audio: MPEG-TS over UDP on the RTMP port number
-    (UDP and TCP ports are separate), so a reader needs no extra allocation."""
+    """Where the transcoder sends the show's audio: MPEG-TS over UDP on the show's tap port
+    (``CASTCART_MEDIA_TAP_PORTS``), so a reader needs nothing but the show id."""
     return f"udp://127.0.0.1:{port}?pkt_size=1316"
 
 
@@ -49,19 +52,30 @@ def audio_tap_source(port: int) -> str:
 
 
 @dataclass
-class Listener:
-    """One show's ffmpeg listener loop; ``session_id`` is set while a publisher is live."""
+class Publisher:
+    """An accepted publisher: its RTMP connection, its transcoder, and (once the first
+    segments are on disk) its stream session. It is the sink the RTMP server writes the
+    FLV to."""
 
+    supervisor: IngestSupervisor
     target: service.ListenTarget
-    task: asyncio.Task[None] | None = None
-    process: asyncio.subprocess.Process | None = None
+    connection: Connection
+    process: asyncio.subprocess.Process
     session_id: str | None = None
-    stopping: bool = False
-    stop_reason: str = "stopped"
-    rejected: int = 0
-    sessions: int = 0
-    crashes: int = 0
+    going_live: asyncio.Task[None] | None = None
+    reading: asyncio.Task[None] | None = None
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
     log_tail: list[str] = field(default_factory=list)
+
+    async def write(self, data: bytes) -> None:
+        stdin = self.process.stdin
+        if stdin is None or self.process.returncode is not None:
+            raise ConnectionResetError("the transcoder is gone")
+        stdin.write(data)
+        await stdin.drain()  # a slow transcoder slows the encoder down (TCP back-pressure)
+
+    async def close(self, reason: str) -> None:
+        await self.supervisor._publisher_left(self, reason)
 
 
 class IngestSupervisor:
@@ -69,14 +83,20 @@ class IngestSupervisor:
         self.ctx = ctx
         self.settings = ctx.settings
         self.embedded = self.settings.media_ingest == "embedded"
-        self.listeners: dict[str, Listener] = {}
+        self.publishers: dict[str, Publisher] = {}  # by show id
+        self._claims: set[str] = set()  # shows whose transcoder is being started
+        self.server: RtmpServer | None = None
+        self.refused = 0  # publishers turned away (wrong key, ended show, ...)
+        self.crashes = 0  # transcoders that exited non-zero on their own
+        self._stopping = False
+        self._next_bind = 0.0
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._finalise: set[str] = set()  # ended shows whose playlists get ENDLIST
         self._ffmpeg = find_ffmpeg(self.settings.media_ffmpeg) if self.embedded else ""
-        # ffmpeg dies with the app even on SIGKILL (else it would hold the port)
+        # ffmpeg dies with the app even on SIGKILL (else a transcoder would outlive it)
         setpriv = shutil.which("setpriv")
         self._prefix = [setpriv, "--pdeathsig", "KILL"] if setpriv else []
 
@@ -87,21 +107,30 @@ class IngestSupervisor:
         self._unsubscribe = self.ctx.bus.subscribe(ShowEnded.type, self._on_event)
         if self.embedded:
             await run_in_threadpool(self._recover)
+            await self._ensure_server()
         self._task = asyncio.create_task(self._run(), name="media-supervisor")
 
     async def stop(self) -> None:
-        """Kill every ffmpeg child; a show that was publishing becomes interrupted, so an
-        app restart within the grace period does not end it."""
+        """Cut every publisher off and stop its transcoder; a show that was publishing
+        becomes interrupted, so an app restart within the grace period does not end it."""
+        self._stopping = True
         if self._unsubscribe is not None:
             self._unsubscribe()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await asyncio.gather(
-            *(self._stop_listener(sid, "app_shutdown") for sid in list(self.listeners)),
-            return_exceptions=True,
-        )
+        if self.server is not None:
+            await self.server.stop("app_shutdown")
+        for publisher in list(self.publishers.values()):
+            publisher.connection.abort("app_shutdown")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(publisher.closed.wait(), _STOP_TIMEOUT_S + 2)
+
+    @property
+    def rtmp_port(self) -> int | None:
+        """The port the listener holds (the setting, or the one the OS gave for 0)."""
+        return self.server.bound_port if self.server is not None else None
 
     def poke(self) -> None:
         """Reconcile now (thread-safe: request handlers run in the thread pool)."""
@@ -111,7 +140,7 @@ class IngestSupervisor:
                 loop.call_soon_threadsafe(self._wake.set)
 
     def _on_event(self, event: DomainEvent) -> None:
-        """A show ended (host, grace, any node): stop its listener, finalise its replay."""
+        """A show ended (host, grace, any node): cut its publisher off, finalise its replay."""
         show_id = getattr(event, "show_id", None)
         loop = self._loop
         if isinstance(show_id, str) and loop is not None and not loop.is_closed():
@@ -132,6 +161,29 @@ class IngestSupervisor:
                 await asyncio.wait_for(self._wake.wait(), self.settings.media_poll_seconds)
             self._wake.clear()
 
+    async def _ensure_server(self) -> None:
+        """Listen (again): a port that is taken is retried every few seconds, without
+        taking the app down."""
+        loop = asyncio.get_running_loop()
+        if self.server is not None or self._stopping or loop.time() < self._next_bind:
+            return
+        server = RtmpServer(
+            self.settings.media_rtmp_bind, self.settings.media_rtmp_port, self._on_publish
+        )
+        try:
+            await server.start()
+        except OSError as exc:
+            self._next_bind = loop.time() + _BIND_RETRY_S
+            log.error(
+                "cannot listen for RTMP on %s:%s (%s); retrying in %.0f s",
+                self.settings.media_rtmp_bind,
+                self.settings.media_rtmp_port,
+                exc,
+                _BIND_RETRY_S,
+            )
+            return
+        self.server = server
+
     # -- reconcile ---------------------------------------------------------------------------
 
     def _recover(self) -> None:
@@ -141,30 +193,33 @@ class IngestSupervisor:
         for show_id in stale:
             self._stopped(show_id, "app_restart")
 
-    def _plan(self, running: frozenset[str]) -> tuple[list[service.ListenTarget], list[str]]:
-        """One transaction per pass: the grace clock, shows due soon, ports of ended shows
-        whose listener is gone, and what should be listening now."""
+    def _plan(self, publishing: frozenset[str]) -> list[str]:
+        """One transaction per pass: the grace clock, shows due soon, tap ports of ended
+        shows, and which publishing shows have ended (their encoders are cut off)."""
         now = utcnow()
         with self.ctx.unit_of_work() as (session, outbox):
             service.expire_interrupted(session, self.settings, now, outbox)
             if not self.embedded:
-                return [], []
-            for show_id in service.release_ended(session, keep=running):
+                return []
+            for show_id in service.release_ended(session, keep=publishing):
                 playlists.finalise(self.settings.effective_media_dir, show_id)
             service.auto_open(session, self.settings, now)
-            targets = service.listen_targets(session)
-            ended = [
+            return [
                 sid
-                for sid in running
+                for sid in publishing
                 if (show := session.get(Show, sid)) is None or show.status == "ended"
             ]
-        return targets, ended
 
     async def reconcile(self) -> None:
-        targets, ended = await run_in_threadpool(self._plan, frozenset(self.listeners))
+        ended = await run_in_threadpool(self._plan, frozenset(self.publishers))
         if self.embedded:
-            await self._reconcile_listeners(targets, ended)
-        pending = self._finalise - set(self.listeners)
+            await self._ensure_server()
+            for show_id in ended:
+                publisher = self.publishers.get(show_id)
+                if publisher is not None:
+                    log.info("show %s ended: its encoder is cut off", show_id)
+                    publisher.connection.abort("show_ended")
+        pending = self._finalise - set(self.publishers)
         self._finalise -= pending
         if pending:
             await run_in_threadpool(self._finalise_idle, pending)
@@ -177,178 +232,153 @@ class IngestSupervisor:
         for show_id in idle:
             playlists.finalise(self.settings.effective_media_dir, show_id)
 
-    async def _reconcile_listeners(
-        self, targets: list[service.ListenTarget], ended: list[str]
-    ) -> None:
-        wanted = {t.show_id: t for t in targets}
-        for show_id, listener in list(self.listeners.items()):
-            target = wanted.get(show_id)
-            if target is None or target != listener.target:
-                reason = "show_ended" if show_id in ended else "ingest_closed"
-                if target is not None:
-                    reason = "key_rotated"
-                await self._stop_listener(show_id, reason)
-        for show_id, target in wanted.items():
-            if show_id not in self.listeners:
-                self._start_listener(target)
+    # -- publishers --------------------------------------------------------------------------
 
-    # -- listeners ---------------------------------------------------------------------------
+    def _accept(self, stream_key: str) -> service.ListenTarget:
+        with self.ctx.unit_of_work() as (session, _outbox):
+            return service.accept_publisher(session, self.settings, stream_key)
 
-    def _start_listener(self, target: service.ListenTarget) -> None:
-        listener = Listener(target)
-        listener.task = asyncio.create_task(self._listen(listener), name=f"ingest-{target.port}")
-        self.listeners[target.show_id] = listener
-        log.info("ingest for show %s listening on port %s", target.show_id, target.port)
-
-    async def _stop_listener(self, show_id: str, reason: str) -> None:
-        listener = self.listeners.get(show_id)
-        if listener is None:
-            return
-        listener.stopping, listener.stop_reason = True, reason
-        await self._terminate(listener)
-        if listener.task is not None:
-            try:
-                await asyncio.wait_for(listener.task, _STOP_TIMEOUT_S + 2)
-            except (TimeoutError, asyncio.CancelledError):
-                listener.task.cancel()
-        self.listeners.pop(show_id, None)
-        if reason == "show_ended":
-            await run_in_threadpool(playlists.finalise, self.settings.effective_media_dir, show_id)
-
-    async def _terminate(self, listener: Listener) -> None:
-        process = listener.process
-        if process is None or process.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            process.terminate()  # ffmpeg closes the current segment and playlists
+    async def _on_publish(self, request: PublishRequest) -> Publisher:
+        """The RTMP server's ``publish``: the key picks the show, or the encoder is refused
+        (the log names the reason and the address, never the key)."""
+        if self._stopping:
+            raise PublishRefusedError("shutting_down", "the server is shutting down")
         try:
-            await asyncio.wait_for(process.wait(), _STOP_TIMEOUT_S)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
+            target = await run_in_threadpool(self._accept, request.key)
+            # the database knows of a publisher once it went live; until then this does
+            if target.show_id in self.publishers or target.show_id in self._claims:
+                raise PublishRefusedError(
+                    "already_publishing", "another encoder is publishing this show"
+                )
+        except PublishRefusedError as refused:
+            self.refused += 1
+            log.warning("refused an RTMP publisher from %s: %s", request.peer, refused.code)
+            raise
+        self._claims.add(target.show_id)  # no await since the check: two encoders cannot pass
+        try:
+            return await self._spawn(request, target)
+        finally:
+            self._claims.discard(target.show_id)
 
-    async def _listen(self, listener: Listener) -> None:
-        failures = 0
-        while not listener.stopping:
-            try:
-                outcome = await self._run_once(listener)
-            except Exception:
-                log.exception("ingest listener for show %s failed", listener.target.show_id)
-                outcome = "error"
-            if listener.stopping:
-                break
-            # a publisher came and went, or a wrong key was refused: listen again at once;
-            # ffmpeg failing on its own (port taken, bad binary) backs off up to 10 s
-            failures = 0 if outcome in ("published", "rejected") else failures + 1
-            await asyncio.sleep(min(10.0, 0.25 * 2**failures) if failures else 0.05)
-
-    async def _run_once(self, listener: Listener) -> str:
-        target = listener.target
+    async def _spawn(self, request: PublishRequest, target: service.ListenTarget) -> Publisher:
         out_dir = playlists.show_dir(self.settings.effective_media_dir, target.show_id)
         await run_in_threadpool(out_dir.mkdir, parents=True, exist_ok=True)
-        command = ingest_command(
+        command = transcode_command(
             self._ffmpeg,
-            bind=self.settings.media_rtmp_bind,
-            port=target.port,
-            stream_key=target.stream_key,
             out_dir=out_dir,
             audio_tap=audio_tap_sink(target.port),
             preset=self.settings.media_preset,
             segment_seconds=self.settings.media_segment_seconds,
         )
+        baseline = await run_in_threadpool(self._segments, target.show_id)
         process = await asyncio.create_subprocess_exec(
             *self._prefix,
             *command,
-            stdin=asyncio.subprocess.DEVNULL,
+            stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
             start_new_session=True,
             limit=1 << 20,
         )
-        listener.process = process
-        baseline = await run_in_threadpool(self._segments, target.show_id)
-        outcome = "exited"
-        going_live: asyncio.Task[None] | None = None
-        stderr = process.stderr
+        publisher = Publisher(self, target, request.connection, process)
+        self.publishers[target.show_id] = publisher
+        publisher.reading = asyncio.create_task(self._read_log(publisher))
+        publisher.going_live = asyncio.create_task(self._go_live(publisher, baseline))
+        log.info("publisher %s streams show %s", request.peer, target.show_id)
+        return publisher
+
+    async def _read_log(self, publisher: Publisher) -> None:
+        stderr = publisher.process.stderr
         while stderr is not None:
             try:
                 raw = await stderr.readline()
             except ValueError:  # an absurdly long line: skip it
                 continue
             if not raw:
-                break
+                return
             line = raw.decode("utf-8", "replace").rstrip()
-            listener.log_tail = [*listener.log_tail[-19:], line]
-            kind = classify_log_line(line)
-            if kind == "reject" and outcome != "rejected" and listener.session_id is None:
-                outcome = "rejected"
-                listener.rejected += 1
-                log.warning(
-                    "refused a publisher on port %s (show %s): wrong stream key or app",
-                    target.port,
-                    target.show_id,
-                )
+            publisher.log_tail = [*publisher.log_tail[-19:], line]
+
+    async def _publisher_left(self, publisher: Publisher, reason: str) -> None:
+        """The connection ended (encoder stopped, network drop, show ended, shutdown): the
+        transcoder gets end-of-file, writes its last segment and exits; the session stops."""
+        process = publisher.process
+        if process.stdin is not None:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                process.stdin.close()
+        try:
+            await asyncio.wait_for(process.wait(), _STOP_TIMEOUT_S)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), _STOP_TIMEOUT_S)
+            except TimeoutError:
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
-            elif kind == "input" and outcome == "exited":
-                outcome = "published"
-                going_live = asyncio.create_task(self._go_live(listener, process, baseline))
-        returncode = await process.wait()
-        if going_live is not None:
-            going_live.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await going_live
-        listener.process = None
-        if outcome == "exited" and returncode != 0 and not listener.stopping:
-            listener.crashes += 1
+                await process.wait()
+        for task in (publisher.going_live, publisher.reading):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        show_id = publisher.target.show_id
+        if process.returncode not in (0, None) and reason == "disconnected":
+            self.crashes += 1
+            reason = "ffmpeg_exit"
             log.warning(
-                "ingest ffmpeg for show %s exited with %s: %s",
-                target.show_id,
-                returncode,
-                " | ".join(listener.log_tail[-3:]),
+                "transcoder of show %s exited with %s: %s",
+                show_id,
+                process.returncode,
+                " | ".join(publisher.log_tail[-3:]),
             )
-        if listener.session_id is not None:
-            listener.session_id = None
-            reason = (
-                listener.stop_reason
-                if listener.stopping
-                else ("disconnected" if returncode == 0 else "ffmpeg_exit")
-            )
-            await run_in_threadpool(self._stopped, target.show_id, reason)
-        return outcome
+        try:
+            if publisher.session_id is not None:
+                publisher.session_id = None
+                await run_in_threadpool(self._stopped, show_id, reason)
+        finally:
+            if self.publishers.get(show_id) is publisher:
+                del self.publishers[show_id]
+            publisher.closed.set()
+        if reason == "show_ended":
+            await run_in_threadpool(playlists.finalise, self.settings.effective_media_dir, show_id)
+        self._wake.set()
 
     def _segments(self, show_id: str) -> int:
         return playlists.segment_count(self.settings.effective_media_dir, show_id)
 
-    async def _go_live(
-        self, listener: Listener, process: asyncio.subprocess.Process, baseline: int
-    ) -> None:
+    async def _go_live(self, publisher: Publisher, baseline: int) -> None:
         """Live once the first new segment of every rendition is on disk, so the player
         that a ``show.state`` frame sends to the HLS finds something to play."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + _READY_TIMEOUT_S
+        process = publisher.process
+        show_id = publisher.target.show_id
         while process.returncode is None and loop.time() < deadline:
-            if await run_in_threadpool(self._segments, listener.target.show_id) > baseline:
+            if await run_in_threadpool(self._segments, show_id) > baseline:
                 break
             await asyncio.sleep(_READY_POLL_S)
-        if process.returncode is not None or listener.stopping:
+        if process.returncode is not None or publisher.closed.is_set():
             return
         try:
-            listener.session_id = await run_in_threadpool(self._started, listener.target)
-            listener.sessions += 1
+            publisher.session_id = await run_in_threadpool(self._started, publisher)
         except DomainError as exc:  # ended meanwhile, or somebody else is publishing
-            log.warning("publisher for show %s refused: %s", listener.target.show_id, exc)
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
+            log.warning("publisher for show %s refused: %s", show_id, exc)
+            publisher.connection.abort("refused")
 
-    def _started(self, target: service.ListenTarget) -> str:
+    def _started(self, publisher: Publisher) -> str:
+        target = publisher.target
         with self.ctx.unit_of_work() as (session, outbox):
             show = session.get(Show, target.show_id)
             if show is None:
                 raise DomainError("the show is gone", code="show_not_found")
             record = service.publish_started(
-                session, self.settings, show, source=SOURCE, remote_addr="", outbox=outbox
+                session,
+                self.settings,
+                show,
+                source=SOURCE,
+                remote_addr=publisher.connection.peer.rsplit(":", 1)[0],
+                outbox=outbox,
             )
             return record.id
 
