@@ -40,10 +40,11 @@ test-services: $(STAMP)
 	$(BIN)/pytest -q -m "postgres or redis" -p no:randomly
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/import_cycles.py
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench
