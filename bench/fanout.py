@@ -206,7 +206,54 @@ async def _open_all(
 
 def viewers_process(pipe: Pipe, urls: list[str], count: int, opts: dict[str, Any]) -> None:
     raise_fd_limit()
+    if opts["client"] == "node":
+        node_viewers(pipe, urls, count, opts)
+        return
     asyncio.run(_viewers(pipe, urls, count, opts))
+
+
+NODE_CLIENT = ROOT / "bench" / "node" / "viewers.mjs"
+
+
+def node_viewers(pipe: Pipe, urls: list[str], count: int, opts: dict[str, Any]) -> None:
+    """The same viewers on Node's ``ws`` (``bench/node/viewers.mjs``): this process only
+    relays the protocol between the parent's pipe and node's stdin/stdout."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as spec:
+        json.dump(
+            {
+                "urls": urls,
+                "count": count,
+                "concurrency": opts["concurrency"],
+                "idle": opts["idle"],
+                "drain": opts["drain"],
+                "bucket_us": BUCKET_US,
+            },
+            spec,
+        )
+    node = subprocess.Popen(  # noqa: S603 - node on the bench's own script
+        ["node", str(NODE_CLIENT), spec.name],  # noqa: S607
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert node.stdin is not None  # noqa: S101
+    assert node.stdout is not None  # noqa: S101
+    try:
+        pipe.send(json.loads(node.stdout.readline()))  # connected
+        node.stdin.write(f"{pipe.recv()}\n")  # expected lines per viewer
+        node.stdin.flush()
+        result = json.loads(node.stdout.readline())
+        result["hist"] = {int(k): v for k, v in result["hist"].items()}
+        result["closed"] = {int(k): v for k, v in result["closed"].items()}
+        pipe.send(result)
+        pipe.recv()  # stop
+        node.stdin.write("stop\n")
+        node.stdin.flush()
+        node.wait(timeout=30)
+    finally:
+        if node.poll() is None:
+            node.kill()
+        os.unlink(spec.name)
 
 
 async def _viewers(pipe: Pipe, urls: list[str], count: int, opts: dict[str, Any]) -> None:
@@ -377,6 +424,7 @@ def measure(
         "rate": rate,
         "duration": args.duration,
         "grace": 1.5,
+        "client": args.client,
     }
     n_senders = max(1, math.ceil(rate / SENDS_PER_CONNECTION_PER_S))
     shares = [
@@ -477,6 +525,9 @@ def run_castcart(viewers: int, rate: int, args: argparse.Namespace) -> str:
             "CASTCART_DATA_DIR": str(data_dir),
             "CASTCART_DATABASE_URL": f"sqlite:///{data_dir / 'bench.db'}",
             "CASTCART_ENVIRONMENT": "test",
+            # every load-generator socket comes from 127.0.0.1 on a few shared sessions
+            "CASTCART_LIVE_SOCKETS_PER_VIEWER": "1000000",
+            "CASTCART_LIVE_SOCKETS_PER_ADDRESS": "1000000",
         }
         subprocess.run(
             [PYTHON, "-m", "castcart.cli", "migrate"],
@@ -533,6 +584,12 @@ def main() -> None:
         "--servers", nargs="+", default=["castcart", "reference"], choices=["castcart", "reference"]
     )
     parser.add_argument("--clients", type=int, default=1, help="viewer processes")
+    parser.add_argument(
+        "--client",
+        choices=["python", "node"],
+        default="python",
+        help="viewer implementation: Python websockets, or Node ws (bench/node; npm ci first)",
+    )
     parser.add_argument("--shoppers", type=int, default=8, help="guest sessions to share")
     parser.add_argument("--compression", choices=["none", "deflate"], default="none")
     parser.add_argument("--connect-concurrency", type=int, default=100)
@@ -542,7 +599,8 @@ def main() -> None:
     raise_fd_limit()
     print(
         f"fanout: {os.cpu_count()} cores shared by the server, {args.clients} viewer process(es) "
-        f"and 1 sender process; compression={args.compression}",
+        f"and 1 sender process; viewers on {args.client}; compression={args.compression}; "
+        f"load average {os.getloadavg()[0]:.2f}",
         flush=True,
     )
     results: list[str] = []
@@ -554,7 +612,7 @@ def main() -> None:
                 )
                 run = run_castcart if name == "castcart" else run_reference
                 results.append(run(viewers, rate, args))
-                print(f"  {results[-1]}", flush=True)
+                print(f"  {results[-1]} (load average {os.getloadavg()[0]:.2f})", flush=True)
     for line in results:
         print(line)
 
