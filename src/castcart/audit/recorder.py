@@ -17,7 +17,7 @@ from typing import Any
 from castcart.core.db import Database
 from castcart.core.worker import BatchWorker
 from castcart.events import DomainEvent
-from castcart.events.bus import ALL, EventBus
+from castcart.events.bus import EventBus
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,8 @@ _FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "quiz.question": ("quiz.question", ("quiz_id", "question", "options", "reward_percent_off")),
     "quiz.revealed": ("quiz.revealed", ("quiz_id", "correct_index", "correct_count")),
 }
+# every event type that can make an entry: the recorder subscribes to exactly these
+AUDITED_TYPES: tuple[str, ...] = ("chat.posted", "caption.segment", *_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,8 @@ class AuditRecorder:
 
     def attach(self, bus: EventBus) -> None:
         # recorded by the node where the event happened (``event_id`` is unique regardless)
-        self._unsubscribe.append(bus.subscribe(ALL, self.on_event, local_only=True))
+        for event_type in AUDITED_TYPES:
+            self._unsubscribe.append(bus.subscribe(event_type, self.on_event, local_only=True))
         self._worker.start()
 
     def on_event(self, event: DomainEvent) -> None:

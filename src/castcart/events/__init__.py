@@ -17,6 +17,7 @@ from castcart.events.types import (
     ProductPinned,
     ShowBroadcast,
     ShowEnded,
+    ShopperErased,
     ShowStarted,
     StockLow,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "ProductPinned",
     "ShowBroadcast",
     "ShowEnded",
+    "ShopperErased",
     "ShowStarted",
     "StockLow",
 ]

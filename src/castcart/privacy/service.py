@@ -9,7 +9,6 @@ sessions, cart) is removed, so the orders are no longer linked to anyone identif
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import ClassVar
 
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +19,7 @@ from castcart.commerce.models import Cart, CartLine, Order, Payment, ShareCode, 
 from castcart.commerce.schemas import OrderOut, PaymentOut
 from castcart.core.errors import ConflictError, NotFoundError
 from castcart.events import DomainEvent
+from castcart.events.types import ShopperErased
 from castcart.privacy.models import ConsentRecord, PrivacyRequest
 from castcart.privacy.schemas import (
     PURPOSES,
@@ -34,13 +34,6 @@ from castcart.privacy.schemas import (
     ShareCodeExport,
     StoreRef,
 )
-
-
-class ShopperErased(DomainEvent):
-    """Subscribers holding shopper data elsewhere (chat, analytics) anonymise on this."""
-
-    type: ClassVar[str] = "shopper.erased"
-    shopper_id: str
 
 
 def get_shopper(session: Session, store_id: str, shopper_id: str) -> Shopper:

@@ -50,6 +50,7 @@ from castcart.events import (
     ShowStarted,
 )
 from castcart.events.bus import ALL
+from castcart.events.types import event_classes
 from castcart.moderation.filters import EMPTY_FILTERS, WordFilterSet, fold
 from castcart.moderation.flood import FloodGuard, FloodLimits
 from castcart.realtime.metrics import Counters, LiveFigures, MetricsBook, figures
@@ -65,6 +66,15 @@ BUS_EVENT_TYPES = (
     FlashSaleStarted.type,
     ModerationActionTaken.type,
 )
+
+
+
+def forwarded_event_types() -> frozenset[str]:
+    """What the hub takes from the bus (it subscribes to ``*`` and drops the rest): the room
+    events above and every ``ShowBroadcast``."""
+    broadcasts = {cls.type for cls in event_classes() if issubclass(cls, ShowBroadcast)}
+    return frozenset(BUS_EVENT_TYPES) | broadcasts
+
 
 CLOSE_TOO_SLOW = 4408
 CLOSE_BANNED = 4403

@@ -31,6 +31,7 @@ from castcart.shows.service import show_markets
 log = logging.getLogger(__name__)
 
 STAFF_ROLES = frozenset({"owner", "host", "moderator"})
+CHECKED_TYPES = ("chat.posted", "caption.segment")  # what the host says, typed or spoken
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class LiveGuard:
         self.alerts = 0
 
     def attach(self) -> None:
-        for kind in ("chat.posted", "caption.segment"):
+        for kind in CHECKED_TYPES:
             # one node checks each line: the node where it was said
             self._unsubscribe.append(self.bus.subscribe(kind, self.on_event, local_only=True))
         self._worker.start()
