@@ -111,13 +111,14 @@ def rows() -> list[EventRow]:
     constructed = _constructed_names()
     out = []
     for cls in sorted(event_classes(), key=lambda c: c.type):
+        consumers = sorted(d for d, types in subscribed.items() if cls.type in types)
         notes = [text for table in (DIRECT, UNCONSUMED) if (text := table.get(cls.type))]
         out.append(
             EventRow(
                 type=cls.type,
                 name=cls.__name__,
                 publishers=tuple(sorted(constructed.get(cls.__name__, ()))),
-                subscribers=tuple(sorted(d for d, types in subscribed.items() if cls.type in types)),
+                subscribers=tuple(consumers),
                 fields=tuple(f for f in cls.model_fields if f not in _SKIP_FIELDS),
                 durable=cls.durable,
                 note="; ".join(notes),

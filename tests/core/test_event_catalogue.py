@@ -102,4 +102,3 @@ def test_a_running_app_subscribes_to_exactly_what_the_modules_declare(tmp_path: 
     broadcasts = {c.type for c in event_classes() if issubclass(c, ShowBroadcast)}
     assert forwarded_event_types() == set(BUS_EVENT_TYPES) | broadcasts
     assert ALL in observed["realtime"]
-

@@ -34,9 +34,10 @@ class DomainModule:
     - ``commands``: ``(name, typer app)`` mounted as ``castcart <name> ...``.
     - ``subscribes``: the event types the domain's subscribers act on, each either a dotted
       type (``"order.paid"``) or a reference to the collection of types the subscriber
-      itself loops over (``"castcart.audit.recorder:AUDITED_TYPES"``, or a function returning them), so the declaration
-      is the code. The event catalogue in ``docs/architecture.md`` is generated from these
-      (``python -m castcart.events.catalogue``) and a test holds the two together.
+      itself loops over (``"castcart.audit.recorder:AUDITED_TYPES"``, or a function that
+      returns them), so the declaration is the code. The event catalogue in
+      ``docs/architecture.md`` is generated from these (``python -m castcart.catalogue``)
+      and a test holds the two together.
     """
 
     name: str

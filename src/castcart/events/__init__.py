@@ -15,9 +15,9 @@ from castcart.events.types import (
     OrderPaid,
     OrderRefunded,
     ProductPinned,
+    ShopperErased,
     ShowBroadcast,
     ShowEnded,
-    ShopperErased,
     ShowStarted,
     StockLow,
 )

@@ -68,7 +68,6 @@ BUS_EVENT_TYPES = (
 )
 
 
-
 def forwarded_event_types() -> frozenset[str]:
     """What the hub takes from the bus (it subscribes to ``*`` and drops the rest): the room
     events above and every ``ShowBroadcast``."""
