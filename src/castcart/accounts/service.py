@@ -130,6 +130,14 @@ def add_staff(
     return user
 
 
+def get_store(session: Session, store_id: str) -> Store:
+    """The store (tenant) ``store_id``; the other domains' one way to read it."""
+    store = session.get(Store, store_id)
+    if store is None:
+        raise NotFoundError("store not found", code="store_not_found")
+    return store
+
+
 def get_store_by_slug(session: Session, slug: str) -> Store:
     store = session.scalar(select(Store).where(Store.slug == slug))
     if store is None:

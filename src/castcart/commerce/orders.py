@@ -17,7 +17,8 @@ from castcart.commerce.models import (
     StockAllocation,
 )
 from castcart.core.clock import utcnow
-from castcart.core.errors import InvalidTransitionError, NotFoundError
+from castcart.core.errors import InvalidTransitionError
+from castcart.core.tenancy import get_owned
 from castcart.events import (
     DomainEvent,
     OrderCancelled,
@@ -63,10 +64,9 @@ def check_transition(current: str, target: str) -> OrderStatus:
 
 
 def get_order(session: Session, store_id: str, order_id: str) -> Order:
-    order = session.get(Order, order_id)
-    if order is None or order.store_id != store_id:
-        raise NotFoundError("order not found", code="order_not_found")
-    return order
+    return get_owned(
+        session, Order, order_id, store_id, message="order not found", code="order_not_found"
+    )
 
 
 def record_event(

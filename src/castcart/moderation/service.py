@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from castcart.accounts.models import Shopper
 from castcart.core.clock import utcnow
 from castcart.core.errors import ConflictError, NotFoundError, UnprocessableError
+from castcart.core.tenancy import get_owned
 from castcart.events import ModerationActionTaken
 from castcart.moderation.filters import ACTIONS, WordFilterSet, fold_term
 from castcart.moderation.models import ChatRestriction, ChatWordFilter, ModerationAction
@@ -152,9 +153,14 @@ def add_filter(
 def remove_filter(
     session: Session, store_id: str, filter_id: str, actor: Actor
 ) -> ModerationActionTaken:
-    row = session.get(ChatWordFilter, filter_id)
-    if row is None or row.store_id != store_id:
-        raise NotFoundError("no such filter", code="filter_not_found")
+    row = get_owned(
+        session,
+        ChatWordFilter,
+        filter_id,
+        store_id,
+        message="no such filter",
+        code="filter_not_found",
+    )
     detail = {"filter_id": row.id, "term": row.term, "filter_action": row.action}
     session.delete(row)
     session.flush()
