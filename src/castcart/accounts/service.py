@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import AuthToken, Shopper, StaffUser, Store
+from castcart.accounts.roles import Role
 from castcart.accounts.security import hash_password, token_digest, verify_password
 from castcart.core.clock import utcnow
 from castcart.core.errors import (
@@ -20,13 +20,6 @@ from castcart.core.errors import (
     PermissionDeniedError,
 )
 from castcart.core.ids import new_token
-
-
-class Role(StrEnum):
-    OWNER = "owner"
-    HOST = "host"
-    MODERATOR = "moderator"
-
 
 # What each role may do. Owners do everything; hosts run shows; moderators read and moderate.
 PERMISSIONS: dict[Role, frozenset[str]] = {

@@ -18,10 +18,10 @@ from castcart.core.db import Database
 from castcart.core.worker import BatchWorker
 from castcart.events import DomainEvent
 from castcart.events.bus import EventBus
+from castcart.shows.speech import SPEECH_TYPES, is_host_speech
 
 log = logging.getLogger(__name__)
 
-STAFF_ROLES = frozenset({"owner", "host", "moderator"})
 # what of each event is kept; anything else about the viewer (shopper chat, ids) is not
 _FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "product.pinned": ("pin", ("product_id",)),
@@ -54,7 +54,7 @@ _FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "quiz.revealed": ("quiz.revealed", ("quiz_id", "correct_index", "correct_count")),
 }
 # every event type that can make an entry: the recorder subscribes to exactly these
-AUDITED_TYPES: tuple[str, ...] = ("chat.posted", "caption.segment", *_FIELDS)
+AUDITED_TYPES: tuple[str, ...] = (*SPEECH_TYPES, *_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -87,14 +87,13 @@ def describe_event(event: DomainEvent) -> AuditItem | None:
         return None
     actor = getattr(event, "actor_id", None) or getattr(event, "author_id", None)
     fields: tuple[str, ...]
-    if event.type == "chat.posted":
-        if getattr(event, "role", None) not in STAFF_ROLES:
-            return None  # shoppers' chat is not the show's speech (and is personal data)
-        kind, fields = "host_chat", ("message_id", "role", "text", "lang")
-    elif event.type == "caption.segment":
-        if getattr(event, "final", True) is False:
-            return None  # tentative text is replaced by its final segment
-        kind, fields = "caption", ("segment_id", "start_ms", "end_ms", "text", "lang")
+    if event.type in SPEECH_TYPES:
+        if not is_host_speech(event):
+            return None  # shoppers' chat (personal data) or a tentative caption
+        if event.type == "chat.posted":
+            kind, fields = "host_chat", ("message_id", "role", "text", "lang")
+        else:
+            kind, fields = "caption", ("segment_id", "start_ms", "end_ms", "text", "lang")
     elif event.type in _FIELDS:
         kind, fields = _FIELDS[event.type]
         if kind == "pin" and getattr(event, "product_id", None) is None:

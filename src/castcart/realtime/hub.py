@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from castcart.accounts.roles import STAFF_ROLES
 from castcart.core.ids import new_id
 from castcart.events import (
     ChatPosted,
@@ -58,7 +59,6 @@ from castcart.realtime.metrics import Counters, LiveFigures, MetricsBook, figure
 log = logging.getLogger(__name__)
 
 PROTOCOL_VERSION = 1
-STAFF_ROLES = frozenset({"owner", "host", "moderator"})
 BUS_EVENT_TYPES = (
     ProductPinned.type,
     ShowStarted.type,
