@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import AuthToken, Shopper, StaffUser, Store
-from castcart.accounts.roles import Role
+from castcart.accounts.roles import Role as Role  # re-exported: callers import it from here
 from castcart.accounts.security import hash_password, token_digest, verify_password
 from castcart.core.clock import utcnow
 from castcart.core.errors import (
