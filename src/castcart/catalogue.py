@@ -42,10 +42,7 @@ DIRECT: dict[str, str] = {
 }
 
 # Events no domain consumes, and why that is right for now.
-UNCONSUMED: dict[str, str] = {
-    "stock.low": "no staff notification channel exists yet (one needs a table, "
-    "migration 0019e); kept for the analytics and automations issues",
-}
+UNCONSUMED: dict[str, str] = {}
 
 _SKIP_FIELDS = {"id", "store_id", "occurred_at"}
 

@@ -49,6 +49,7 @@ from castcart.events import (
     ShowBroadcast,
     ShowEnded,
     ShowStarted,
+    StockLow,
 )
 from castcart.events.bus import ALL
 from castcart.events.types import event_classes
@@ -65,6 +66,7 @@ BUS_EVENT_TYPES = (
     ShowEnded.type,
     FlashSaleStarted.type,
     ModerationActionTaken.type,
+    StockLow.type,  # store-wide: a staff alert in every open room of the store
 )
 
 
@@ -1287,6 +1289,16 @@ class RealtimeHub:
         """On the loop: route a domain event to its show's hub, if anyone is watching."""
         if isinstance(event, ModerationActionTaken):
             self._moderation_event(event)
+            return
+        if isinstance(event, StockLow):
+            payload = {
+                "variant_id": event.variant_id,
+                "sku": event.sku,
+                "available": event.available,
+            }
+            for hub in list(self._shows.values()):
+                if hub.store_id == event.store_id:
+                    hub.send_staff("stock.low", payload)  # the host console's alert list
             return
         show_id = getattr(event, "show_id", None)
         hub = self._shows.get(show_id) if isinstance(show_id, str) else None
