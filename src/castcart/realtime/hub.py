@@ -1296,9 +1296,9 @@ class RealtimeHub:
                 "sku": event.sku,
                 "available": event.available,
             }
-            for hub in list(self._shows.values()):
-                if hub.store_id == event.store_id:
-                    hub.send_staff("stock.low", payload)  # the host console's alert list
+            for room in list(self._shows.values()):
+                if room.store_id == event.store_id:
+                    room.send_staff("stock.low", payload)  # the host console's alert list
             return
         show_id = getattr(event, "show_id", None)
         hub = self._shows.get(show_id) if isinstance(show_id, str) else None
