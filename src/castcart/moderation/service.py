@@ -85,13 +85,14 @@ def _record(
 
 
 def _shopper(session: Session, store_id: str, viewer_id: str) -> Shopper:
-    shopper = session.get(Shopper, viewer_id)
-    if shopper is None or shopper.store_id != store_id:
-        raise NotFoundError(
-            "no such viewer in this store (staff cannot be muted or banned)",
-            code="viewer_not_found",
-        )
-    return shopper
+    return get_owned(
+        session,
+        Shopper,
+        viewer_id,
+        store_id,
+        message="no such viewer in this store (staff cannot be muted or banned)",
+        code="viewer_not_found",
+    )
 
 
 # -- word filters ----------------------------------------------------------------------------
