@@ -229,3 +229,83 @@ def test_no_smtp_configured_sends_nothing_and_logs(
         with app.state.ctx.db.read() as session:
             assert session.scalars(select(SentNotification)).all() == []
     assert any("no SMTP server configured" in r.getMessage() for r in caplog.records)
+
+
+def _transition(api: Api, bought: dict[str, Any], to: str, reason: str = "") -> None:
+    api.ok(
+        "POST",
+        f"/api/v1/orders/{bought['order']['id']}/transition",
+        headers=bought["store"]["headers"],
+        json={"to": to, "reason": reason},
+    )
+
+
+def test_a_cancelled_order_tells_the_shopper_once_in_their_language(
+    api: Api, app: FastAPI, inbox: Inbox
+) -> None:
+    bought = _buy(api, "es")
+    order = bought["order"]
+    cancelled: list[Any] = []
+    app.state.ctx.bus.subscribe("order.cancelled", cancelled.append)
+    _transition(api, bought, "cancelled", "out of stock")
+    _wait_for(inbox, 1, app)
+    [mail] = inbox.messages
+    assert mail["Subject"] == f"Tu pedido {order['number']} ha sido cancelado"
+    assert inbox.recipients == [["jana.kunde@example.com"]]
+    assert "ha sido cancelado" in _body(mail, "plain")
+    assert mail["Content-Language"] == "es"
+    # the relay redelivering the event (or a second node) mails nothing more
+    app.state.order_mails.on_event(cancelled[0])
+    app.state.order_mails.flush()
+    time.sleep(0.2)
+    assert len(inbox.messages) == 1
+    with app.state.ctx.db.read() as session:
+        [row] = session.scalars(select(SentNotification)).all()
+        assert (row.kind, row.status, row.event_id) == ("order_cancelled", "sent", cancelled[0].id)
+
+
+def test_a_refund_is_announced_after_the_confirmation(api: Api, app: FastAPI, inbox: Inbox) -> None:
+    bought = _buy(api, "ar")
+    order = bought["order"]
+    api.pay(bought["shopper"], order["id"])
+    _wait_for(inbox, 1, app)
+    _transition(api, bought, "refunded")
+    _wait_for(inbox, 2, app)
+    assert [m["Subject"] for m in inbox.messages] == [
+        inbox.messages[0]["Subject"],
+        f"تم استرداد مبلغ الطلب {order['number']}",
+    ]
+    assert 'dir="rtl"' in _body(inbox.messages[1], "html")
+    with app.state.ctx.db.read() as session:
+        kinds = sorted(row.kind for row in session.scalars(select(SentNotification)))
+    assert kinds == ["order_paid", "order_refunded"]
+
+
+def test_an_erased_shoppers_waiting_mails_are_never_sent(
+    api: Api, app: FastAPI, smtp_port: int
+) -> None:
+    bought = _buy(api, "en")
+    order = bought["order"]
+    api.pay(bought["shopper"], order["id"])  # SMTP is down: the confirmation waits
+    app.state.order_mails.flush()
+    with app.state.ctx.db.read() as session:
+        [row] = session.scalars(select(SentNotification)).all()
+        assert row.status == "pending"
+    shopper_id = bought["shopper"]["shopper"]["id"]
+    api.ok(
+        "POST",
+        f"/api/v1/privacy/shoppers/{shopper_id}/erase",
+        headers=bought["store"]["headers"],
+    )
+    with app.state.ctx.db.read() as session:
+        [row] = session.scalars(select(SentNotification)).all()
+        assert (row.status, row.last_error) == ("skipped", "shopper erased")
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        time.sleep(0.05)  # past next_attempt_at
+        assert app.state.order_mails.retry_due() == 0
+    finally:
+        controller.stop()
+    assert box.messages == []

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from castcart.events import (
     FlashSaleStarted,
     InProcessEventBus,
+    OrderPaid,
     ProductPinned,
     ShowBroadcast,
     ShowStarted,
@@ -298,6 +299,10 @@ def test_show_broadcast_events_become_frames_and_other_events_stay_out() -> None
         drain(a), drain(h)
         bus.publish(_StaffNote(store_id="s", show_id="show", note="for staff"))
         bus.publish(_CountdownTick(store_id="s", show_id="show", seconds_left=9))
+        # not for the room at all: an order event
+        paid = OrderPaid(store_id="s", order_id="o", show_id="show", total_amount=1, currency="EUR")
+        bus.publish(paid)
+        # store-wide and staff-only: low stock (issue 12 gave stock.low this consumer)
         bus.publish(StockLow(store_id="s", variant_id="v", sku="X", available=1))
         await eventually(lambda: hub.seq >= 1)
         await asyncio.sleep(0.05)
@@ -305,8 +310,9 @@ def test_show_broadcast_events_become_frames_and_other_events_stay_out() -> None
         assert [(m["type"], m["seconds_left"]) for m in frames] == [("test.countdown", 9)]
         assert "store_id" not in frames[0]
         staff = [m for m in drain(h) if m["type"] not in ("viewers", "metrics")]
-        assert [m["type"] for m in staff] == ["test.staff_note", "test.countdown"]
+        assert [m["type"] for m in staff] == ["test.staff_note", "test.countdown", "stock.low"]
         assert staff[0]["seq"] == 0  # staff-only frames never take a seq
+        assert (staff[2]["sku"], staff[2]["available"], staff[2]["seq"]) == ("X", 1, 1)
         registry.close()
 
     run(scenario)

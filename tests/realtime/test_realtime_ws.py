@@ -275,3 +275,42 @@ def test_host_chat_is_checked_and_alerts_reach_staff_only(
             assert "Thanks for joining!" not in alerted
 
     run(scenario)
+
+
+def test_low_stock_after_a_paid_order_alerts_the_staff_of_the_stores_open_shows_only(
+    live_server: LiveServer, room: dict[str, Any], api: Api
+) -> None:
+    slug, show_id, store = room["slug"], room["show"]["id"], room["store"]
+    scarce = api.product(store, stock=6, warehouse=api.warehouse(store, "LOW"))
+    variant = scarce["variants"][0]
+
+    def buy_and_pay() -> None:
+        shopper = room["bob"]
+        api.add_to_cart(shopper, variant["id"], 1)
+        order = api.checkout(shopper)
+        api.pay(shopper, order["id"])
+
+    async def scenario() -> None:
+        async with (
+            connect(ws_url(live_server, slug, show_id, store["token"])) as host,
+            connect(ws_url(live_server, slug, show_id, room["alice"]["token"])) as alice,
+        ):
+            await next_of(host, "hello")
+            await next_of(alice, "hello")
+            await asyncio.to_thread(buy_and_pay)  # 6 on hand, 1 sold: 5 left, the threshold
+            alert = await next_of(host, "stock.low")
+            assert (alert["variant_id"], alert["sku"], alert["available"]) == (
+                variant["id"],
+                variant["sku"],
+                5,
+            )
+            await send(alice, type="chat.send", text="still there?")
+            seen = []
+            while True:
+                message = json.loads(await asyncio.wait_for(alice.recv(), SAFETY_S))
+                seen.append(message["type"])
+                if message["type"] == "chat.message" and message["text"] == "still there?":
+                    break
+            assert "stock.low" not in seen  # shoppers never see the store's stock figures
+
+    run(scenario)

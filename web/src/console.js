@@ -361,6 +361,14 @@ function addAlert(f) {
   );
 }
 
+// a variant of the store ran low (stock.low, after a paid order): staff only
+function addStockAlert(f) {
+  show($("#cc-alerts-empty"), false);
+  $("#cc-alerts").prepend(
+    h("li", { class: "alert stock-low", dataset: { variant: f.variant_id } }, t("console.stock_low", { sku: f.sku, available: number(f.available) })),
+  );
+}
+
 // ---- chat with moderation ----
 const chat = new ChatLog($("#cc-chat"), {
   decorate: (frame, li) => {
@@ -437,6 +445,7 @@ const live = new LiveChannel({
     },
     metrics: renderMetrics,
     "compliance.alert": addAlert,
+    "stock.low": addStockAlert,
     error: (f) => fail(new Error(chatErrorText(f))),
     resync: () => api("GET", showApi).then((d) => {
       detail = d;

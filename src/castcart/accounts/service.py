@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import AuthToken, Shopper, StaffUser, Store
+from castcart.accounts.roles import Role as Role  # re-exported: callers import it from here
 from castcart.accounts.security import hash_password, token_digest, verify_password
 from castcart.core.clock import utcnow
 from castcart.core.errors import (
@@ -20,13 +20,6 @@ from castcart.core.errors import (
     PermissionDeniedError,
 )
 from castcart.core.ids import new_token
-
-
-class Role(StrEnum):
-    OWNER = "owner"
-    HOST = "host"
-    MODERATOR = "moderator"
-
 
 # What each role may do. Owners do everything; hosts run shows; moderators read and moderate.
 PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -128,6 +121,14 @@ def add_staff(
     session.add(user)
     session.flush()
     return user
+
+
+def get_store(session: Session, store_id: str) -> Store:
+    """The store (tenant) ``store_id``; the other domains' one way to read it."""
+    store = session.get(Store, store_id)
+    if store is None:
+        raise NotFoundError("store not found", code="store_not_found")
+    return store
 
 
 def get_store_by_slug(session: Session, slug: str) -> Store:

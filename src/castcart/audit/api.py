@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
+from castcart.accounts.service import get_store
 from castcart.audit import service
-from castcart.core.errors import NotFoundError
 from castcart.shows.service import get_show
 from castcart.web.deps import Ctx, Staff
 from castcart.web.errors import ERROR_RESPONSES
@@ -103,10 +103,7 @@ def verify_audit(ctx: Ctx, staff: Staff, show_id: ShowId) -> AuditVerifyOut:
 
 
 def _store(session: Session, store_id: str) -> Store:
-    store = session.get(Store, store_id)
-    if store is None:
-        raise NotFoundError("store not found", code="store_not_found")
-    return store
+    return get_store(session, store_id)
 
 
 @router.get("/audit/policy", response_model=AuditPolicyOut)

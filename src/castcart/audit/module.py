@@ -16,6 +16,7 @@ MODULE = DomainModule(
     routers=("castcart.audit.api:router",),
     lifespan=("castcart.audit.module:recorder_lifespan",),
     commands=(("audit", "castcart.audit.cli:app"),),
+    subscribes=("castcart.audit.recorder:AUDITED_TYPES",),
 )
 
 

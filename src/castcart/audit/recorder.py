@@ -17,11 +17,11 @@ from typing import Any
 from castcart.core.db import Database
 from castcart.core.worker import BatchWorker
 from castcart.events import DomainEvent
-from castcart.events.bus import ALL, EventBus
+from castcart.events.bus import EventBus
+from castcart.shows.speech import SPEECH_TYPES, is_host_speech
 
 log = logging.getLogger(__name__)
 
-STAFF_ROLES = frozenset({"owner", "host", "moderator"})
 # what of each event is kept; anything else about the viewer (shopper chat, ids) is not
 _FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "product.pinned": ("pin", ("product_id",)),
@@ -53,6 +53,8 @@ _FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "quiz.question": ("quiz.question", ("quiz_id", "question", "options", "reward_percent_off")),
     "quiz.revealed": ("quiz.revealed", ("quiz_id", "correct_index", "correct_count")),
 }
+# every event type that can make an entry: the recorder subscribes to exactly these
+AUDITED_TYPES: tuple[str, ...] = (*SPEECH_TYPES, *_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,13 @@ def describe_event(event: DomainEvent) -> AuditItem | None:
         return None
     actor = getattr(event, "actor_id", None) or getattr(event, "author_id", None)
     fields: tuple[str, ...]
-    if event.type == "chat.posted":
-        if getattr(event, "role", None) not in STAFF_ROLES:
-            return None  # shoppers' chat is not the show's speech (and is personal data)
-        kind, fields = "host_chat", ("message_id", "role", "text", "lang")
-    elif event.type == "caption.segment":
-        if getattr(event, "final", True) is False:
-            return None  # tentative text is replaced by its final segment
-        kind, fields = "caption", ("segment_id", "start_ms", "end_ms", "text", "lang")
+    if event.type in SPEECH_TYPES:
+        if not is_host_speech(event):
+            return None  # shoppers' chat (personal data) or a tentative caption
+        if event.type == "chat.posted":
+            kind, fields = "host_chat", ("message_id", "role", "text", "lang")
+        else:
+            kind, fields = "caption", ("segment_id", "start_ms", "end_ms", "text", "lang")
     elif event.type in _FIELDS:
         kind, fields = _FIELDS[event.type]
         if kind == "pin" and getattr(event, "product_id", None) is None:
@@ -125,7 +126,8 @@ class AuditRecorder:
 
     def attach(self, bus: EventBus) -> None:
         # recorded by the node where the event happened (``event_id`` is unique regardless)
-        self._unsubscribe.append(bus.subscribe(ALL, self.on_event, local_only=True))
+        for event_type in AUDITED_TYPES:
+            self._unsubscribe.append(bus.subscribe(event_type, self.on_event, local_only=True))
         self._worker.start()
 
     def on_event(self, event: DomainEvent) -> None:

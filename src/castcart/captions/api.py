@@ -75,10 +75,13 @@ async def post_captions(
 
 
 def _publish(ctx: AppContext, show_id: str, data: SegmentsIn) -> None:
-    with ctx.db.read() as session:
+    # through the outbox: a segment accepted here (202) reaches the audit log even if this
+    # process dies right after answering
+    with ctx.unit_of_work() as (session, outbox):
         show = session.get(Show, show_id)
         if show is None:
             raise NotFoundError("show not found", code="show_not_found")
-        store_id = show.store_id
-    for segment in data.segments:
-        ctx.bus.publish(CaptionSegment(store_id=store_id, show_id=show_id, **segment.model_dump()))
+        outbox.extend(
+            CaptionSegment(store_id=show.store_id, show_id=show_id, **segment.model_dump())
+            for segment in data.segments
+        )

@@ -9,6 +9,7 @@ from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
+from castcart.accounts.service import get_store
 from castcart.catalog import findings, images, service
 from castcart.catalog.description_check import check_descriptions
 from castcart.catalog.models import Product
@@ -81,9 +82,7 @@ def _checked(session: Session, store_id: str, product: Product) -> ProductOut:
 
 
 def _store_currency(session: Session, store_id: str) -> str:
-    store = session.get(Store, store_id)
-    assert store is not None  # noqa: S101 - the principal's store exists
-    return store.currency
+    return get_store(session, store_id).currency
 
 
 @router.get("/products", response_model=list[ProductOut])

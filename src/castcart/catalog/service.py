@@ -25,27 +25,40 @@ from castcart.catalog.schemas import (
     WarehouseIn,
 )
 from castcart.core.errors import ConflictError, NotFoundError, UnprocessableError
+from castcart.core.tenancy import get_owned
 
 
 def get_product(session: Session, store_id: str, product_id: str) -> Product:
-    product = session.get(Product, product_id)
-    if product is None or product.store_id != store_id:
-        raise NotFoundError("product not found", code="product_not_found")
-    return product
+    return get_owned(
+        session,
+        Product,
+        product_id,
+        store_id,
+        message="product not found",
+        code="product_not_found",
+    )
 
 
 def get_variant(session: Session, store_id: str, variant_id: str) -> Variant:
-    variant = session.get(Variant, variant_id)
-    if variant is None or variant.store_id != store_id:
-        raise NotFoundError("variant not found", code="variant_not_found")
-    return variant
+    return get_owned(
+        session,
+        Variant,
+        variant_id,
+        store_id,
+        message="variant not found",
+        code="variant_not_found",
+    )
 
 
 def get_warehouse(session: Session, store_id: str, warehouse_id: str) -> Warehouse:
-    warehouse = session.get(Warehouse, warehouse_id)
-    if warehouse is None or warehouse.store_id != store_id:
-        raise NotFoundError("warehouse not found", code="warehouse_not_found")
-    return warehouse
+    return get_owned(
+        session,
+        Warehouse,
+        warehouse_id,
+        store_id,
+        message="warehouse not found",
+        code="warehouse_not_found",
+    )
 
 
 def list_products(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
+from castcart.accounts.service import get_store
 from castcart.catalog.models import Variant
 from castcart.commerce import address, crossborder, invoices, orders, taxreport
 from castcart.commerce import cart as carts
@@ -279,10 +280,7 @@ def address_form(
 
 
 def _store(session: Session, store_id: str) -> Store:
-    store = session.get(Store, store_id)
-    if store is None:
-        raise NotFoundError("store not found", code="store_not_found")
-    return store
+    return get_store(session, store_id)
 
 
 @router.get("/settings/tax", response_model=TaxSettingsOut)

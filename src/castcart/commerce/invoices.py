@@ -20,7 +20,8 @@ from fpdf import FPDF
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from castcart.accounts.models import Shopper, Store
+from castcart.accounts.models import Shopper
+from castcart.accounts.service import get_store
 from castcart.commerce.address import postal_lines
 from castcart.commerce.models import Order
 from castcart.commerce.taxsettings import get_settings_row
@@ -105,8 +106,7 @@ def build(session: Session, order_id: str) -> InvoiceDoc:
     order = session.get(Order, order_id)
     if order is None:
         raise NotFoundError("order not found", code="order_not_found")
-    store = session.get(Store, order.store_id)
-    assert store is not None  # noqa: S101 - FK guarantees it
+    store = get_store(session, order.store_id)
     settings = get_settings_row(session, store)
     shopper = session.get(Shopper, order.shopper_id)
     cur = order.currency

@@ -38,7 +38,9 @@ def reservation_sweeper(app: Any, background: bool) -> AbstractAsyncContextManag
     ctx = app.state.ctx
 
     async def sweep() -> None:
+        # the cancellations' events are in the outbox already (written with each cancel)
         events = await run_in_threadpool(expire_unpaid_orders, ctx.db, utcnow())
         ctx.bus.publish_all(events)
+        ctx.outbox.published(event.id for event in events)
 
     return periodic("reservation sweep", ctx.settings.reservation_sweep_interval_seconds, sweep)

@@ -16,8 +16,10 @@ from castcart.commerce.models import (
     ShareCode,
     StockAllocation,
 )
+from castcart.core import states
 from castcart.core.clock import utcnow
-from castcart.core.errors import InvalidTransitionError, NotFoundError
+from castcart.core.errors import InvalidTransitionError
+from castcart.core.tenancy import get_owned
 from castcart.events import (
     DomainEvent,
     OrderCancelled,
@@ -49,24 +51,13 @@ ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
 
 
 def check_transition(current: str, target: str) -> OrderStatus:
-    source, destination = OrderStatus(current), OrderStatus(target)
-    if destination not in ALLOWED[source]:
-        raise InvalidTransitionError(
-            f"a {source.value} order cannot become {destination.value}",
-            details={
-                "from": source.value,
-                "to": destination.value,
-                "allowed": sorted(s.value for s in ALLOWED[source]),
-            },
-        )
-    return destination
+    return states.check_transition(ALLOWED, OrderStatus, current, target, noun="order")
 
 
 def get_order(session: Session, store_id: str, order_id: str) -> Order:
-    order = session.get(Order, order_id)
-    if order is None or order.store_id != store_id:
-        raise NotFoundError("order not found", code="order_not_found")
-    return order
+    return get_owned(
+        session, Order, order_id, store_id, message="order not found", code="order_not_found"
+    )
 
 
 def record_event(

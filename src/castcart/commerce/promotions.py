@@ -21,6 +21,7 @@ from castcart.commerce.models import (
 )
 from castcart.commerce.schemas import CouponIn, ShareOfferIn
 from castcart.core.errors import ConflictError, NotFoundError, UnprocessableError
+from castcart.core.tenancy import get_owned
 from castcart.shows.service import get_show
 
 
@@ -138,10 +139,14 @@ def list_share_offers(session: Session, show_id: str) -> Sequence[ShareOffer]:
 
 
 def get_share_offer(session: Session, store_id: str, offer_id: str) -> ShareOffer:
-    offer = session.get(ShareOffer, offer_id)
-    if offer is None or offer.store_id != store_id:
-        raise NotFoundError("share offer not found", code="share_offer_not_found")
-    return offer
+    return get_owned(
+        session,
+        ShareOffer,
+        offer_id,
+        store_id,
+        message="share offer not found",
+        code="share_offer_not_found",
+    )
 
 
 def share_code_for(session: Session, store_id: str, offer_id: str, shopper_id: str) -> ShareCode:

@@ -11,11 +11,16 @@ from castcart.commerce.orders import OrderStatus, transition
 from castcart.core.db import Database
 from castcart.core.errors import InvalidTransitionError
 from castcart.events import DomainEvent
+from castcart.events.outbox import stage
 
 
 def expire_unpaid_orders(db: Database, now: datetime, *, batch: int = 200) -> list[DomainEvent]:
     """Cancel expired unpaid orders one transaction each, so one bad row never blocks the rest
-    and a payment arriving at the same moment wins or loses cleanly (compare-and-set)."""
+    and a payment arriving at the same moment wins or loses cleanly (compare-and-set).
+
+    Each cancellation's events are written to the outbox in its transaction; the caller
+    publishes the returned events and marks them (``OutboxRelay.published``), and if it dies
+    first the relay republishes them."""
     with db.read() as session:
         expired = session.scalars(
             select(Order.id)
@@ -41,6 +46,7 @@ def expire_unpaid_orders(db: Database, now: datetime, *, batch: int = 200) -> li
                     reason="reservation_expired",
                     outbox=outbox,
                 )
+                stage(session, outbox)
         except InvalidTransitionError:
             continue  # paid meanwhile
         events.extend(outbox)

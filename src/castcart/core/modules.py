@@ -32,6 +32,12 @@ class DomainModule:
       starts (in registry order) and left when it stops (in reverse); ``background`` is
       False in tests that want no background work.
     - ``commands``: ``(name, typer app)`` mounted as ``castcart <name> ...``.
+    - ``subscribes``: the event types the domain's subscribers act on, each either a dotted
+      type (``"order.paid"``) or a reference to the collection of types the subscriber
+      itself loops over (``"castcart.audit.recorder:AUDITED_TYPES"``, or a function that
+      returns them), so the declaration is the code. The event catalogue in
+      ``docs/architecture.md`` is generated from these (``python -m castcart.catalogue``)
+      and a test holds the two together.
     """
 
     name: str
@@ -40,3 +46,15 @@ class DomainModule:
     install: tuple[str, ...] = ()
     lifespan: tuple[str, ...] = ()
     commands: tuple[tuple[str, str], ...] = ()
+    subscribes: tuple[str, ...] = ()
+
+    def subscribed_types(self) -> frozenset[str]:
+        """``subscribes`` with its references resolved."""
+        found: set[str] = set()
+        for entry in self.subscribes:
+            if ":" in entry:
+                value = resolve(entry)
+                found.update(str(t) for t in (value() if callable(value) else value))
+            else:
+                found.add(entry)
+        return frozenset(found)

@@ -37,6 +37,7 @@ from castcart.engagement.schemas import (
     WinnerOut,
 )
 from castcart.events import DomainEvent
+from castcart.events.outbox import stage
 from castcart.shows.service import get_show
 from castcart.web.context import AppContext
 from castcart.web.deps import Credentials, Ctx, CurrentShopper, PublicStore, Staff
@@ -214,7 +215,10 @@ def close_poll(
     with ctx.db.write() as session:
         poll = service.close_poll(session, staff.store_id, show_id, poll_id, events)
         out = poll_out(session, poll)
+        staged = stage(session, events)  # written with the close: a crash loses no close
+    # published under the results lock (never a results frame after the close), then marked
     publisher.publish_close(poll_id, events)
+    ctx.outbox.published(staged)
     return out
 
 

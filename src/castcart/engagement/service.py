@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -645,3 +645,16 @@ def list_quizzes(session: Session, store_id: str, show_id: str) -> Sequence[Quiz
 
 def open_quiz_of(session: Session, show_id: str) -> Quiz | None:
     return session.scalar(select(Quiz).where(Quiz.show_id == show_id, Quiz.status == "open"))
+
+
+def forget_shopper(session: Session, shopper_id: str) -> int:
+    """An erased shopper's votes, giveaway entries and quiz answers stay counted (results and
+    the draw's ticket list remain verifiable) with no one behind them, as for a purged
+    guest. Returns how many rows were detached."""
+    detached = 0
+    for table in (PollVote, GiveawayEntry, QuizAnswer):
+        result = session.execute(
+            update(table).where(table.shopper_id == shopper_id).values(shopper_id=None)
+        )
+        detached += int(result.rowcount)  # type: ignore[attr-defined]
+    return detached

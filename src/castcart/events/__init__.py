@@ -15,6 +15,7 @@ from castcart.events.types import (
     OrderPaid,
     OrderRefunded,
     ProductPinned,
+    ShopperErased,
     ShowBroadcast,
     ShowEnded,
     ShowStarted,
@@ -39,6 +40,7 @@ __all__ = [
     "ProductPinned",
     "ShowBroadcast",
     "ShowEnded",
+    "ShopperErased",
     "ShowStarted",
     "StockLow",
 ]

@@ -16,6 +16,10 @@ class DomainEvent(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     type: ClassVar[str] = "event"
+    # True: published through the transactional outbox (written with the change that caused
+    # it, republished after a crash). False: published straight on the bus, lost if the
+    # process dies first; the catalogue (castcart.events.catalogue) says why for each.
+    durable: ClassVar[bool] = True
     id: str = Field(default_factory=new_id)
     store_id: str
     occurred_at: datetime = Field(default_factory=utcnow)
@@ -124,6 +128,7 @@ class ComplianceAlert(ShowBroadcast):
     """Findings on something the host said (a chat line or a caption segment), for staff."""
 
     type: ClassVar[str] = "compliance.alert"
+    durable: ClassVar[bool] = False
     frame_type: ClassVar[str] = "compliance.alert"
     audience: ClassVar[str] = "staff"
     source: str  # "host_chat" | "caption"
@@ -139,6 +144,7 @@ class CaptionSegment(ShowBroadcast):
     it. ``translations`` holds the text in each store language that could be reached."""
 
     type: ClassVar[str] = "caption.segment"
+    durable: ClassVar[bool] = False
     frame_type: ClassVar[str] = "caption"
     segment_id: str
     start_ms: int
@@ -166,6 +172,7 @@ class PollResults(ShowBroadcast):
     """Current counts of an open poll, coalesced (at most one per poll per ~500 ms a node)."""
 
     type: ClassVar[str] = "poll.results"
+    durable: ClassVar[bool] = False
     frame_type: ClassVar[str] = "poll.results"
     poll_id: str
     counts: list[int]
@@ -237,6 +244,7 @@ class ChatPosted(DomainEvent):
     moderator; the audit log and the live compliance guard read it)."""
 
     type: ClassVar[str] = "chat.posted"
+    durable: ClassVar[bool] = False
     show_id: str
     message_id: str
     author_id: str
@@ -271,6 +279,17 @@ class CartItemAdded(DomainEvent):
     variant_id: str
     quantity: int
     show_id: str | None = None
+
+
+# -- privacy (castcart.privacy) --------------------------------------------------------------
+
+
+class ShopperErased(DomainEvent):
+    """A shopper was erased (the person removed, the paperwork kept): domains that hold
+    their data elsewhere (pending mails, ...) drop it on this."""
+
+    type: ClassVar[str] = "shopper.erased"
+    shopper_id: str
 
 
 # -- video (castcart.media) -------------------------------------------------------------------
@@ -312,6 +331,11 @@ def _all_event_classes(root: type[DomainEvent]) -> list[type[DomainEvent]]:
         found.append(cls)
         found.extend(_all_event_classes(cls))
     return found
+
+
+def event_classes() -> list[type[DomainEvent]]:
+    """Every concrete event class (one with its own ``type``), in definition order."""
+    return [cls for cls in _all_event_classes(DomainEvent) if cls.type != DomainEvent.type]
 
 
 def event_from_envelope(envelope: dict[str, object]) -> DomainEvent | None:

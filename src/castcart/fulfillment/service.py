@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from castcart.catalog.models import Warehouse as WarehouseRow
-from castcart.core.errors import NotFoundError, UnprocessableError
+from castcart.core.errors import UnprocessableError
+from castcart.core.tenancy import get_owned
 from castcart.fulfillment.errors import FulfillmentError
 from castcart.fulfillment.models import FlatRate, Lane, Rate, Warehouse, WeightBand, WeightBandRate
 from castcart.fulfillment.tables import ShippingLane
@@ -152,9 +153,14 @@ def create_lane(
     extra_per_kg_amount: int | None,
     customs: bool | None,
 ) -> ShippingLane:
-    warehouse = session.get(WarehouseRow, warehouse_id)
-    if warehouse is None or warehouse.store_id != store_id:
-        raise NotFoundError("warehouse not found", code="warehouse_not_found")
+    warehouse = get_owned(
+        session,
+        WarehouseRow,
+        warehouse_id,
+        store_id,
+        message="warehouse not found",
+        code="warehouse_not_found",
+    )
     if (flat_amount is None) == (weight_bands is None):
         raise UnprocessableError("give either flat_amount or weight_bands", code="invalid_rate")
     expanded = expand_destinations(destinations)
@@ -192,8 +198,13 @@ def list_lanes(session: Session, store_id: str) -> Sequence[ShippingLane]:
 
 
 def delete_lane(session: Session, store_id: str, lane_id: str) -> None:
-    row = session.get(ShippingLane, lane_id)
-    if row is None or row.store_id != store_id:
-        raise NotFoundError("shipping lane not found", code="lane_not_found")
+    row = get_owned(
+        session,
+        ShippingLane,
+        lane_id,
+        store_id,
+        message="shipping lane not found",
+        code="lane_not_found",
+    )
     session.delete(row)
     session.flush()

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
+from castcart.accounts.service import get_store
 from castcart.core.clock import utcnow
 from castcart.core.db import Database
 from castcart.core.errors import ConflictError, NotFoundError, UnprocessableError
@@ -29,9 +30,7 @@ def store_languages(session: Session, store_id: str) -> list[str]:
     row = session.get(StoreLanguages, store_id)
     if row is not None and row.languages:
         return row.languages.split(",")
-    store = session.get(Store, store_id)
-    if store is None:
-        raise NotFoundError("store not found", code="store_not_found")
+    store = get_store(session, store_id)
     return [store.default_locale.split("-")[0].lower() or "en"]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from castcart.accounts.models import Shopper
 from castcart.core.clock import utcnow
 from castcart.core.errors import ConflictError, NotFoundError, UnprocessableError
+from castcart.core.tenancy import get_owned
 from castcart.events import ModerationActionTaken
 from castcart.moderation.filters import ACTIONS, WordFilterSet, fold_term
 from castcart.moderation.models import ChatRestriction, ChatWordFilter, ModerationAction
@@ -84,13 +85,14 @@ def _record(
 
 
 def _shopper(session: Session, store_id: str, viewer_id: str) -> Shopper:
-    shopper = session.get(Shopper, viewer_id)
-    if shopper is None or shopper.store_id != store_id:
-        raise NotFoundError(
-            "no such viewer in this store (staff cannot be muted or banned)",
-            code="viewer_not_found",
-        )
-    return shopper
+    return get_owned(
+        session,
+        Shopper,
+        viewer_id,
+        store_id,
+        message="no such viewer in this store (staff cannot be muted or banned)",
+        code="viewer_not_found",
+    )
 
 
 # -- word filters ----------------------------------------------------------------------------
@@ -152,9 +154,14 @@ def add_filter(
 def remove_filter(
     session: Session, store_id: str, filter_id: str, actor: Actor
 ) -> ModerationActionTaken:
-    row = session.get(ChatWordFilter, filter_id)
-    if row is None or row.store_id != store_id:
-        raise NotFoundError("no such filter", code="filter_not_found")
+    row = get_owned(
+        session,
+        ChatWordFilter,
+        filter_id,
+        store_id,
+        message="no such filter",
+        code="filter_not_found",
+    )
     detail = {"filter_id": row.id, "term": row.term, "filter_action": row.action}
     session.delete(row)
     session.flush()

@@ -14,7 +14,14 @@ from castcart.core.clock import utcnow
 from castcart.pages.i18n import PageLocale
 from castcart.pages.order_view import OrderView
 
-KINDS = ("order_paid", "order_shipped")
+KINDS = ("order_paid", "order_shipped", "order_cancelled", "order_refunded")
+# kind -> the locale keys of its subject and first paragraph
+_TEXTS = {
+    "order_paid": ("mail.paid_subject", "mail.paid_intro"),
+    "order_shipped": ("mail.shipped_subject", "mail.shipped_intro"),
+    "order_cancelled": ("mail.cancelled_subject", "mail.cancelled_intro"),
+    "order_refunded": ("mail.refunded_subject", "mail.refunded_intro"),
+}
 
 
 @dataclass(frozen=True)
@@ -35,17 +42,13 @@ _env = Environment(
 
 
 def _subject_and_intro(loc: PageLocale, mail: Mail) -> tuple[str, str]:
-    if mail.kind == "order_paid":
-        return (
-            loc.t("mail.paid_subject", number=mail.view.number),
-            loc.t("mail.paid_intro", store=mail.store_name),
-        )
-    if mail.kind == "order_shipped":
-        return (
-            loc.t("mail.shipped_subject", number=mail.view.number),
-            loc.t("mail.shipped_intro", store=mail.store_name),
-        )
-    raise ValueError(f"unknown mail kind {mail.kind!r}")
+    if mail.kind not in _TEXTS:
+        raise ValueError(f"unknown mail kind {mail.kind!r}")
+    subject, intro = _TEXTS[mail.kind]
+    return (
+        loc.t(subject, number=mail.view.number),
+        loc.t(intro, store=mail.store_name),
+    )
 
 
 def compose(loc: PageLocale, mail: Mail) -> EmailMessage:

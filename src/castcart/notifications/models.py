@@ -25,7 +25,7 @@ class SentNotification(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(24))  # order_paid | order_shipped
+    kind: Mapped[str] = mapped_column(String(24))  # compose.KINDS
     status: Mapped[str] = mapped_column(
         String(16), default="pending"
     )  # pending|sent|failed|skipped

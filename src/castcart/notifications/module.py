@@ -13,6 +13,7 @@ MODULE = DomainModule(
     "notifications",
     models=("castcart.notifications.models",),
     lifespan=("castcart.notifications.module:mail_lifespan",),
+    subscribes=("castcart.notifications.subscriber:SUBSCRIBED_TYPES",),
 )
 
 

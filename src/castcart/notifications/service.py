@@ -1,6 +1,7 @@
 """Order mails, at most once per (order, kind).
 
-An ``order.paid`` or ``order.fulfilled`` event asks for a mail: a row in
+An ``order.paid``, ``order.fulfilled``, ``order.cancelled`` or ``order.refunded`` event
+asks for a mail: a row in
 ``notifications_sent`` is created once (unique order + kind), so the outbox relay
 redelivering the event, or a second node, finds the row and sends nothing. A sender claims
 the row (a lease) before talking to SMTP; a failure keeps it ``pending`` with a later
@@ -185,6 +186,23 @@ def deliver(
             update(SentNotification).where(SentNotification.id == row_id).values(**values)
         )
     return str(values.get("status", "pending"))
+
+
+def skip_pending_for_shopper(db: Database, store_id: str, shopper_id: str) -> int:
+    """The shopper was erased: the mails of their orders still waiting (a retry, a mail
+    queued before the erasure) are never sent. Returns how many were skipped."""
+    with db.write() as session:
+        orders = select(Order.id).where(Order.store_id == store_id, Order.shopper_id == shopper_id)
+        result = session.execute(
+            update(SentNotification)
+            .where(
+                SentNotification.store_id == store_id,
+                SentNotification.status == "pending",
+                SentNotification.order_id.in_(orders),
+            )
+            .values(status="skipped", last_error="shopper erased", claimed_at=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def due(db: Database, now: datetime, limit: int = 100) -> list[str]:

@@ -16,7 +16,14 @@ from castcart.notifications import mailer, service
 
 log = logging.getLogger(__name__)
 
-MAIL_FOR = {"order.paid": "order_paid", "order.fulfilled": "order_shipped"}
+MAIL_FOR = {
+    "order.paid": "order_paid",
+    "order.fulfilled": "order_shipped",
+    "order.cancelled": "order_cancelled",
+    "order.refunded": "order_refunded",
+}
+SHOPPER_ERASED = "shopper.erased"  # an erased shopper's mails still waiting are not sent
+SUBSCRIBED_TYPES = (*MAIL_FOR, SHOPPER_ERASED)
 
 
 @dataclass(frozen=True)
@@ -40,11 +47,17 @@ class OrderMails:
     def attach(self, bus: EventBus) -> None:
         # the node where the event happened (or whose relay republished it) sends; the row
         # in notifications_sent keeps it to once anyway
-        for event_type in MAIL_FOR:
+        for event_type in SUBSCRIBED_TYPES:
             self._unsubscribe.append(bus.subscribe(event_type, self.on_event, local_only=True))
         self._worker.start()
 
     def on_event(self, event: DomainEvent) -> None:
+        if event.type == SHOPPER_ERASED:
+            shopper_id = str(getattr(event, "shopper_id", ""))
+            skipped = service.skip_pending_for_shopper(self.db, event.store_id, shopper_id)
+            if skipped:
+                log.info("%d pending mails of an erased shopper will not be sent", skipped)
+            return
         order_id = getattr(event, "order_id", None)
         kind = MAIL_FOR.get(event.type)
         if kind is None or not order_id:

@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from castcart.accounts.models import Store
-from castcart.accounts.service import Role, StaffPrincipal
+from castcart.accounts.service import Role, StaffPrincipal, get_store
 from castcart.audit.service import purge_expired
 from castcart.core.clock import utcnow
-from castcart.core.errors import NotFoundError, PermissionDeniedError
+from castcart.core.errors import PermissionDeniedError
 from castcart.privacy import service
 from castcart.privacy.schemas import (
     ConsentIn,
@@ -106,10 +106,7 @@ def _require_owner(staff: StaffPrincipal) -> None:
 
 def _store(ctx: Ctx, store_id: str) -> Store:
     with ctx.db.read() as session:
-        store = session.get(Store, store_id)
-        if store is None:
-            raise NotFoundError("store not found")
-        return store
+        return get_store(session, store_id)
 
 
 @router.get("/shoppers/{shopper_id}/export", response_model=ExportOut)

@@ -9,7 +9,6 @@ sessions, cart) is removed, so the orders are no longer linked to anyone identif
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import ClassVar
 
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +18,9 @@ from castcart.accounts.models import AuthToken, Shopper, Store
 from castcart.commerce.models import Cart, CartLine, Order, Payment, ShareCode, ShareJoin
 from castcart.commerce.schemas import OrderOut, PaymentOut
 from castcart.core.errors import ConflictError, NotFoundError
+from castcart.core.tenancy import get_owned
 from castcart.events import DomainEvent
+from castcart.events.types import ShopperErased
 from castcart.privacy.models import ConsentRecord, PrivacyRequest
 from castcart.privacy.schemas import (
     PURPOSES,
@@ -36,18 +37,15 @@ from castcart.privacy.schemas import (
 )
 
 
-class ShopperErased(DomainEvent):
-    """Subscribers holding shopper data elsewhere (chat, analytics) anonymise on this."""
-
-    type: ClassVar[str] = "shopper.erased"
-    shopper_id: str
-
-
 def get_shopper(session: Session, store_id: str, shopper_id: str) -> Shopper:
-    shopper = session.get(Shopper, shopper_id)
-    if shopper is None or shopper.store_id != store_id:
-        raise NotFoundError("shopper not found", code="shopper_not_found")
-    return shopper
+    return get_owned(
+        session,
+        Shopper,
+        shopper_id,
+        store_id,
+        message="shopper not found",
+        code="shopper_not_found",
+    )
 
 
 def _active(session: Session, store_id: str, shopper_id: str, purpose: str) -> ConsentRecord | None:

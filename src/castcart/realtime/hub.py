@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from castcart.accounts.roles import STAFF_ROLES
 from castcart.core.ids import new_id
 from castcart.events import (
     ChatPosted,
@@ -48,8 +49,10 @@ from castcart.events import (
     ShowBroadcast,
     ShowEnded,
     ShowStarted,
+    StockLow,
 )
 from castcart.events.bus import ALL
+from castcart.events.types import event_classes
 from castcart.moderation.filters import EMPTY_FILTERS, WordFilterSet, fold
 from castcart.moderation.flood import FloodGuard, FloodLimits
 from castcart.realtime.metrics import Counters, LiveFigures, MetricsBook, figures
@@ -57,14 +60,22 @@ from castcart.realtime.metrics import Counters, LiveFigures, MetricsBook, figure
 log = logging.getLogger(__name__)
 
 PROTOCOL_VERSION = 1
-STAFF_ROLES = frozenset({"owner", "host", "moderator"})
 BUS_EVENT_TYPES = (
     ProductPinned.type,
     ShowStarted.type,
     ShowEnded.type,
     FlashSaleStarted.type,
     ModerationActionTaken.type,
+    StockLow.type,  # store-wide: a staff alert in every open room of the store
 )
+
+
+def forwarded_event_types() -> frozenset[str]:
+    """What the hub takes from the bus (it subscribes to ``*`` and drops the rest): the room
+    events above and every ``ShowBroadcast``."""
+    broadcasts = {cls.type for cls in event_classes() if issubclass(cls, ShowBroadcast)}
+    return frozenset(BUS_EVENT_TYPES) | broadcasts
+
 
 CLOSE_TOO_SLOW = 4408
 CLOSE_BANNED = 4403
@@ -1278,6 +1289,16 @@ class RealtimeHub:
         """On the loop: route a domain event to its show's hub, if anyone is watching."""
         if isinstance(event, ModerationActionTaken):
             self._moderation_event(event)
+            return
+        if isinstance(event, StockLow):
+            payload = {
+                "variant_id": event.variant_id,
+                "sku": event.sku,
+                "available": event.available,
+            }
+            for room in list(self._shows.values()):
+                if room.store_id == event.store_id:
+                    room.send_staff("stock.low", payload)  # the host console's alert list
             return
         show_id = getattr(event, "show_id", None)
         hub = self._shows.get(show_id) if isinstance(show_id, str) else None

@@ -15,6 +15,10 @@ MODULE = DomainModule(
     routers=("castcart.realtime.api:router",),
     install=("castcart.realtime.api:install",),
     lifespan=("castcart.realtime.module:lifespan",),
+    subscribes=(
+        "castcart.realtime.metrics:COUNTED_EVENTS",
+        "castcart.realtime.hub:forwarded_event_types",
+    ),
 )
 
 

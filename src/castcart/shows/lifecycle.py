@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from castcart.core.errors import InvalidTransitionError
+from castcart.core import states
 
 
 class ShowStatus(StrEnum):
@@ -35,14 +35,4 @@ def is_on_air(status: str) -> bool:
 
 
 def check_transition(current: str, target: str) -> ShowStatus:
-    source, destination = ShowStatus(current), ShowStatus(target)
-    if destination not in ALLOWED[source]:
-        raise InvalidTransitionError(
-            f"a {source.value} show cannot become {destination.value}",
-            details={
-                "from": source.value,
-                "to": destination.value,
-                "allowed": sorted(s.value for s in ALLOWED[source]),
-            },
-        )
-    return destination
+    return states.check_transition(ALLOWED, ShowStatus, current, target, noun="show")

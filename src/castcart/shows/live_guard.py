@@ -27,10 +27,11 @@ from castcart.events.bus import EventBus
 from castcart.shows.models import Show
 from castcart.shows.script_review import review_script
 from castcart.shows.service import show_markets
+from castcart.shows.speech import SPEECH_TYPES, is_host_speech
 
 log = logging.getLogger(__name__)
 
-STAFF_ROLES = frozenset({"owner", "host", "moderator"})
+CHECKED_TYPES = SPEECH_TYPES  # what the host says, typed or spoken
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,12 @@ def spoken_line(event: DomainEvent) -> SpokenLine | None:
     if not isinstance(show_id, str) or not isinstance(text, str) or not text.strip():
         return None
     lang = getattr(event, "lang", None)
-    if event.type == "chat.posted":
-        if getattr(event, "role", None) not in STAFF_ROLES:
-            return None
-        ref, source = getattr(event, "message_id", event.id), "host_chat"
-    elif event.type == "caption.segment":
-        if getattr(event, "final", True) is False:
-            return None
-        ref, source = getattr(event, "segment_id", event.id), "caption"
-    else:
+    if not is_host_speech(event):
         return None
+    if event.type == "chat.posted":
+        ref, source = getattr(event, "message_id", event.id), "host_chat"
+    else:
+        ref, source = getattr(event, "segment_id", event.id), "caption"
     return SpokenLine(
         store_id=event.store_id,
         show_id=show_id,
@@ -109,7 +106,7 @@ class LiveGuard:
         self.alerts = 0
 
     def attach(self) -> None:
-        for kind in ("chat.posted", "caption.segment"):
+        for kind in CHECKED_TYPES:
             # one node checks each line: the node where it was said
             self._unsubscribe.append(self.bus.subscribe(kind, self.on_event, local_only=True))
         self._worker.start()

@@ -18,6 +18,7 @@ MODULE = DomainModule(
         "castcart.shows.api:shop_router",
     ),
     lifespan=("castcart.shows.module:live_guard_lifespan",),
+    subscribes=("castcart.shows.live_guard:CHECKED_TYPES",),
 )
 
 

@@ -9,11 +9,12 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from castcart.accounts.models import Store
+from castcart.accounts.service import get_store
 from castcart.catalog.models import Product, Variant
 from castcart.catalog.service import get_product, get_variant
 from castcart.core.clock import utcnow
-from castcart.core.errors import ConflictError, NotFoundError, UnprocessableError
+from castcart.core.errors import ConflictError, UnprocessableError
+from castcart.core.tenancy import get_owned
 from castcart.events import (
     DomainEvent,
     FlashSaleStarted,
@@ -30,10 +31,9 @@ from castcart.shows.schemas import FlashSaleIn, LivePriceIn, ShowIn
 
 
 def get_show(session: Session, store_id: str, show_id: str) -> Show:
-    show = session.get(Show, show_id)
-    if show is None or show.store_id != store_id:
-        raise NotFoundError("show not found", code="show_not_found")
-    return show
+    return get_owned(
+        session, Show, show_id, store_id, message="show not found", code="show_not_found"
+    )
 
 
 def create_show(session: Session, store_id: str, data: ShowIn) -> Show:
@@ -229,7 +229,7 @@ def set_live_prices(
     session.add_all(rows)
     session.flush()
     if outbox is not None:
-        store = session.get(Store, store_id)
+        currency = get_store(session, store_id).currency
         outbox.append(
             LivePricesChanged(
                 store_id=store_id,
@@ -238,7 +238,7 @@ def set_live_prices(
                     LivePriceEvent(variant_id=r.variant_id, price_amount=r.price_amount)
                     for r in rows
                 ],
-                currency=store.currency if store else "",
+                currency=currency,
                 actor_id=actor_id,
             )
         )

@@ -107,7 +107,7 @@ export class LiveChannel {
   }
 }
 
-const UNNUMBERED = new Set(["hello", "error", "resync", "pong", "compliance.alert", "metrics"]);
+const UNNUMBERED = new Set(["hello", "error", "resync", "pong", "compliance.alert", "stock.low", "metrics"]);
 function isBroadcast(frame) {
   return !UNNUMBERED.has(frame.type);
 }
