@@ -42,8 +42,10 @@ def test_eur_19_tote_is_quoted_in_the_right_rupiah(
         page = watch.page()
         page.goto(site.show_url)
         card = page.locator(".card", has_text="Organic cotton tote")
-        # Server-rendered card price, written as the page script writes EUR in Indonesian.
-        assert card.locator(".price-now").inner_text() == format_money(1900, "EUR", "id")
+        # The card is in the shopper's currency (the Indonesian page guesses ID from the
+        # browser): EUR 19 converted at the quote's snapshot, written as the server writes it.
+        sen = convert(1900, "EUR", "IDR", fx_snapshot(site.settings))
+        assert card.locator(".price-now").inner_text() == format_money(sen, "IDR", "id")
         card.locator("button.add").click()
         page.locator("#cc-cart-count", has_text="1").wait_for()
         page.locator("#cc-country").select_option("ID")
@@ -148,6 +150,30 @@ def test_checkout_summary_is_localized_and_labelled_by_how_tax_applies(
         cart_titles = page.locator("#cc-cart-lines .cart-title").all_inner_texts()
         assert cart_titles == [ln["title"] for ln in q["lines"]]
         page.screenshot(path=str(artifacts / f"quote-{country.lower()}-{lang}.png"), full_page=True)
+        assert watch.problems == []
+    finally:
+        watch.close()
+
+
+def test_cards_and_cart_follow_the_destination_currency(browser: Any, site: Site) -> None:
+    """Issue 10: cards and cart lines stayed in euros while the quote was in the
+    destination's currency; choosing another destination re-prices them at once."""
+    watch = Watch(browser, viewport=PHONE, locale="en-DE")
+    fx = fx_snapshot(site.settings)
+    try:
+        page = watch.page()
+        page.goto(f"{site.show_url}?lang=en&country=DE")
+        card = page.locator(".card", has_text="Organic cotton tote")
+        assert card.locator(".price-now").inner_text() == format_money(1900, "EUR", "en")
+        card.locator("button.add").click()
+        page.locator("#cc-cart-count", has_text="1").wait_for()
+        page.locator("#cc-country").select_option("SA")
+        riyal = format_money(convert(1900, "EUR", "SAR", fx), "SAR", "en")
+        assert card.locator(".price-now").inner_text() == riyal
+        cart = page.locator("#cc-cart-lines .cart-line .cart-price")
+        assert cart.inner_text() == riyal
+        page.locator("#cc-country").select_option("DE")
+        assert cart.inner_text() == format_money(1900, "EUR", "en")
         assert watch.problems == []
     finally:
         watch.close()

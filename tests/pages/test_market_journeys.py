@@ -24,7 +24,8 @@ import httpx
 import pytest
 from PIL import Image
 
-from castcart.money import minor_units
+from castcart.commerce.taxsettings import fx_snapshot
+from castcart.money import convert, minor_units
 from castcart.money.display import format_money
 from castcart.pages.i18n import catalog
 from tests.pages.conftest import Site
@@ -272,9 +273,17 @@ def test_seller_and_shopper_journey(
         card = page.locator(f"#card-{shop.product['id']}")
         assert card.locator("img.card-img").get_attribute("alt") == "Sand sailcloth tote"
         card.locator("select.variant").select_option(shop.second["id"])
+        # The card and the cart line in the shopper's currency (the quote's), not the store's:
+        # the price converted per unit at the quote's FX snapshot, written the page's way.
+        unit = convert(shop.second["price_amount"], "EUR", cur, fx_snapshot(site.settings))
+        card_price = card.locator(".price-now").inner_text()
+        assert card_price == format_money(unit, cur, lang), card_price
+        assert re.match(market.total_format, card_price), card_price
         card.locator("input.qty").fill("2")
         card.locator("button.add").click()
         page.locator("#cc-cart-count", has_text="2").wait_for()
+        cart_price = page.locator("#cc-cart-lines .cart-line .cart-price").inner_text()
+        assert cart_price == format_money(unit * 2, cur, lang), cart_price
         assert page.locator("#cc-country").input_value() == market.cc
         _fill_checkout(page, market)
         if market.state_name:

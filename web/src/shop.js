@@ -7,6 +7,7 @@ import { CaptionOverlay } from "./lib/captions.js";
 import { Engagement } from "./lib/engagement.js";
 import { LiveChannel } from "./lib/live.js";
 import { play } from "./lib/player.js";
+import { convertMinor } from "./lib/money.js";
 import { $, $$, boot, countdown, h, lang, money, number, pickTranslation, show, t } from "./lib/ui.js";
 
 const store = boot.store;
@@ -133,6 +134,24 @@ function watchForStream() {
   }
 }
 
+// ---- the shopper's currency ----
+// Cards and cart lines are in the currency the quote to the chosen destination uses, at the
+// same FX snapshot (boot.fx, from the server), converted per unit as checkout converts.
+// A quote's own currency wins once there is one (it may differ, e.g. a currency asked for).
+let quotedCurrency = null;
+function presentment() {
+  if (quotedCurrency) return quotedCurrency;
+  const chosen = ($("#cc-country") && $("#cc-country").value) || boot.country;
+  return (boot.fx && boot.fx.currency_of && boot.fx.currency_of[chosen]) || store.currency;
+}
+/** Store-currency minor units → [amount, currency] the shopper sees. */
+function shown(amountMinor) {
+  const cur = presentment();
+  const converted = convertMinor(boot.fx, boot.money, amountMinor, store.currency, cur);
+  return converted === null ? [amountMinor, store.currency] : [converted, cur];
+}
+const price = (amountMinor) => money(...shown(amountMinor));
+
 // ---- product cards ----
 const cardsList = $("#cc-products");
 const sales = new Map(); // variant id → flash sale
@@ -153,7 +172,7 @@ function cardFor(product) {
       { class: "card-body" },
       h("p", { class: "pin-badge", hidden: true }, t("shop.pinned")),
       h("h3", { class: "card-title", id: `title-${product.id}`, dir: "auto" }, copy.title),
-      h("p", { class: "price" }, h("span", { class: "price-now" }, money(variant.price_amount, store.currency))),
+      h("p", { class: "price" }, h("span", { class: "price-now" }, price(variant.price_amount))),
       h("p", { class: "sale", hidden: true }, h("span", { class: "sale-label" }, t("shop.flash_sale")), " ", h("span", { class: "sale-price" }), " ", h("span", { class: "countdown", role: "timer" })),
       h("button", { class: "add primary", type: "button", "aria-describedby": `title-${product.id}`, dataset: { variantId: variant.id }, disabled: available <= 0 }, available > 0 ? t("shop.add_to_cart") : t("shop.sold_out")),
     ),
@@ -227,13 +246,13 @@ function refreshPrices() {
     const variant = byVariant.get(card.dataset.variantId);
     if (!variant) continue;
     const now = livePrices.get(variant.id) ?? variant.price_amount;
-    const price = $(".price", card);
-    price.replaceChildren(h("span", { class: "price-now" }, money(now, store.currency)));
-    if (now !== variant.price_amount) price.append(" ", h("s", { class: "price-was" }, money(variant.price_amount, store.currency)));
+    const priceEl = $(".price", card);
+    priceEl.replaceChildren(h("span", { class: "price-now" }, price(now)));
+    if (now !== variant.price_amount) priceEl.append(" ", h("s", { class: "price-was" }, price(variant.price_amount)));
     const sale = sales.get(variant.id);
     const saleEl = $(".sale", card);
     if (sale) {
-      $(".sale-price", saleEl).textContent = money(sale.price_amount, store.currency);
+      $(".sale-price", saleEl).textContent = price(sale.price_amount);
       const timer = $(".countdown", saleEl);
       timer.dataset.startsAt = sale.starts_at;
       timer.dataset.endsAt = sale.ends_at;
@@ -281,8 +300,15 @@ let idempotencyKey = null;
 let currentOrder = null;
 let currentPayment = null;
 
+let lastCart = null;
 function renderCart(cart) {
+  lastCart = cart;
   const lines = cart.lines || [];
+  // Per unit, then × quantity: the quote's own arithmetic (cart.currency is the store's).
+  const shownLines = lines.map((l) => {
+    const [unit, cur] = cart.currency === store.currency ? shown(l.unit_price_amount) : [l.unit_price_amount, cart.currency];
+    return [unit * l.quantity, cur];
+  });
   $("#cc-cart-count").textContent = number(lines.reduce((n, l) => n + l.quantity, 0));
   cartLines.replaceChildren(
     ...lines.map((line) => {
@@ -293,12 +319,15 @@ function renderCart(cart) {
         { class: "cart-line" },
         h("span", { class: "cart-title" }, line.title),
         h("span", { class: "cart-qty" }, `× ${number(line.quantity)}`),
-        h("span", { class: "cart-price" }, money(line.line_total_amount, cart.currency)),
+        h("span", { class: "cart-price" }, money(...shownLines[lines.indexOf(line)])),
         remove,
       );
     }),
   );
-  if (lines.length) cartLines.append(h("li", { class: "cart-subtotal" }, h("span", {}, t("shop.subtotal")), h("span", {}, money(cart.subtotal_amount, cart.currency))));
+  if (lines.length) {
+    const subtotal = shownLines.reduce((sum, [amount]) => sum + amount, 0);
+    cartLines.append(h("li", { class: "cart-subtotal" }, h("span", {}, t("shop.subtotal")), h("span", {}, money(subtotal, shownLines[0][1]))));
+  }
   show($("#cc-cart-empty"), !lines.length);
   show(quoteForm, lines.length > 0);
   show($("#cc-coupon-form"), lines.length > 0);
@@ -396,6 +425,10 @@ function localNote(text) {
 function renderQuote(q) {
   lastQuote = q;
   const cur = q.currency;
+  if (cur !== presentment()) {
+    quotedCurrency = cur;
+    repriced();
+  }
   $("#cc-quote-lines").replaceChildren(
     ...q.lines.map((l) => h("tr", {}, h("th", { scope: "row", dir: "auto" }, `${l.title} × ${number(l.quantity)}`), h("td", {}, money(l.line_total_amount, cur)))),
   );
@@ -533,7 +566,19 @@ function showFieldErrors(err) {
   return true;
 }
 
+/** Cards and cart again, in the currency of the destination (or of the latest quote). */
+function repriced() {
+  refreshPrices();
+  if (lastCart) {
+    const open = !quoteBox.hidden;
+    renderCart(lastCart);
+    show(quoteBox, open);
+  }
+}
+
 $("#cc-country").addEventListener("change", () => {
+  quotedCurrency = null;
+  repriced();
   show(quoteBox, false);
   loadAddressForm().catch((err) => formError(err.message));
 });

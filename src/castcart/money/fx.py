@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET  # noqa: S405 - see parse_ecb_xml on why stdlib is acceptable
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from castcart.money.currency import UnknownCurrencyError, minor_units, validate_currency
@@ -246,3 +246,15 @@ def bundled_snapshot() -> FxSnapshot:
     """The packaged ECB snapshot plus the USD-pegged supplement (read once, immutable)."""
     data = resources.files("castcart.money").joinpath("data/ecb-snapshot.xml").read_bytes()
     return with_supplement(parse_ecb_xml(data, source=f"{ECB_SOURCE} (bundled)"))
+
+
+def conversion_boot(snapshot: FxSnapshot, currencies: Iterable[str]) -> dict[str, Any]:
+    """The snapshot's rates of `currencies` as the page scripts' boot data: exact decimal
+    strings, so ``web/src/lib/money.js`` (``convertMinor``) converts with integer arithmetic
+    to the very figure ``FxSnapshot.convert`` gives (the exact quotient, rounded once,
+    half-even; the server's 50 significant digits never move that rounding)."""
+    rates = {}
+    for code in sorted({validate_currency(c) for c in currencies}):
+        if code in snapshot.rates:
+            rates[code] = format(snapshot.rates[code], "f")
+    return {"source": snapshot.source, "as_of": snapshot.as_of.isoformat(), "rates": rates}

@@ -25,8 +25,11 @@ from castcart.accounts import service as accounts
 from castcart.accounts.models import StaffUser, Store
 from castcart.catalog import service as catalog
 from castcart.catalog.api import product_out
+from castcart.commerce.crossborder import Destination, shopper_currency
+from castcart.commerce.taxsettings import fx_snapshot
 from castcart.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from castcart.core.validation import known_country
+from castcart.money import FxSnapshot, conversion_boot, convert
 from castcart.pages.i18n import LANG_COOKIE, SUPPORTED, PageLocale, negotiate, region_of
 from castcart.shows import api as shows_api
 from castcart.shows.models import Show
@@ -149,9 +152,25 @@ def _media_origin(hls_url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
-def _product_cards(loc: PageLocale, store: Store, show: dict[str, Any]) -> list[dict[str, Any]]:
+def presentment_currencies(store: Store, fx: FxSnapshot) -> dict[str, str]:
+    """The currency a quote to each checkout destination is in (crossborder's own rule:
+    the country's currency where the snapshot has its rate, else the store's)."""
+    return {
+        country: shopper_currency(Destination(country=country), store.currency, fx)
+        for country in CHECKOUT_COUNTRIES
+    }
+
+
+def _product_cards(
+    loc: PageLocale, store: Store, show: dict[str, Any], currency: str, fx: FxSnapshot
+) -> list[dict[str, Any]]:
     """The showcase as the viewer sees it: localized title, and the price they pay now
-    (flash sale, then live price, then list price), formatted server-side."""
+    (flash sale, then live price, then list price), formatted server-side in the currency
+    the quote will use (converted at the quote's FX snapshot, as checkout converts)."""
+
+    def price_of(amount: int) -> str:
+        return loc.money(convert(amount, store.currency, currency, fx), currency)
+
     live = {p["variant_id"]: p["price_amount"] for p in show["live_prices"]}
     sales = {s["variant_id"]: s for s in show["flash_sales"]}
     order = {item["product_id"]: item["position"] for item in show["showcase"]}
@@ -170,12 +189,12 @@ def _product_cards(loc: PageLocale, store: Store, show: dict[str, Any]) -> list[
                 "variant_id": variant["id"],
                 "title": copy["title"],
                 "image": product["images"][0] if product["images"] else None,
-                "price": loc.money(price, store.currency),
-                "list_price": loc.money(list_price, store.currency) if price != list_price else "",
+                "price": price_of(price),
+                "list_price": price_of(list_price) if price != list_price else "",
                 "available": variant.get("available", 0),
                 "pinned": product["id"] == show["show"]["pinned_product_id"],
                 "sale": sale,
-                "sale_price": loc.money(sale["price_amount"], store.currency) if sale else "",
+                "sale_price": price_of(sale["price_amount"]) if sale else "",
             }
         )
     return cards
@@ -205,6 +224,10 @@ def shopper_page(
         return _not_found(request, loc, embeddable)
     show = shop_show.model_dump(mode="json")
     hls_url = show["show"].get("hls_url") or show.get("hls_url")
+    fx = fx_snapshot(ctx.settings)
+    currency_of = presentment_currencies(store, fx)
+    currency = currency_of.get(guessed_country or "", store.currency)
+    shown = {store.currency, *currency_of.values()}
     boot = {
         "page": "shop",
         "lang": loc.lang,
@@ -218,7 +241,9 @@ def shopper_page(
             "default_locale": store.default_locale,
         },
         "show": show,
-        "money": loc.money_boot(store.currency),
+        "money": loc.money_boot(*shown),
+        # cards and cart lines in the destination's currency, at the quote's rates
+        "fx": {**conversion_boot(fx, shown), "currency_of": currency_of},
         "hls_url": hls_url,
         "country": guessed_country,
         "embed": embeddable,
@@ -230,7 +255,7 @@ def shopper_page(
         {
             "store": store,
             "show": show["show"],
-            "cards": _product_cards(loc, store, show),
+            "cards": _product_cards(loc, store, show, currency, fx),
             "scheduled": loc.datetime(shop_show.show.scheduled_at, UTC) + " UTC",
             "hls_url": hls_url,
             "boot": boot,

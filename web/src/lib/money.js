@@ -39,3 +39,34 @@ export function exponentOf(styles, currency) {
   const style = styles && styles[currency];
   return style ? style.exponent : 2;
 }
+
+/** "1.1634" → [11634n, 10000n]: an exact rate as a fraction. */
+function fraction(text) {
+  const [whole, frac = ""] = String(text).split(".");
+  return [BigInt(whole + frac), 10n ** BigInt(frac.length)];
+}
+
+/** Integer minor units of `from` in `to` at the boot data's FX rates (`fx.rates`: units per
+ * one unit of the snapshot's base), exactly as castcart.money.fx.FxSnapshot.convert: the
+ * exact quotient, rounded once to the target's minor unit, half to even. BigInt only, so
+ * the shopper's card shows the figure the quote and the invoice charge. Null when the
+ * snapshot has no rate for either currency. */
+export function convertMinor(fx, styles, amountMinor, from, to) {
+  const amount = BigInt(Math.trunc(Number(amountMinor)));
+  if (from === to) return Number(amount);
+  const rates = (fx && fx.rates) || {};
+  if (!(from in rates) || !(to in rates)) return null;
+  const [nTo, dTo] = fraction(rates[to]);
+  const [nFrom, dFrom] = fraction(rates[from]);
+  const shift = exponentOf(styles, to) - exponentOf(styles, from);
+  let num = amount * nTo * dFrom;
+  let den = dTo * nFrom;
+  if (shift > 0) num *= 10n ** BigInt(shift);
+  else if (shift < 0) den *= 10n ** BigInt(-shift);
+  const negative = num < 0n;
+  if (negative) num = -num;
+  let q = num / den;
+  const twice = 2n * (num % den);
+  if (twice > den || (twice === den && q % 2n === 1n)) q += 1n;
+  return Number(negative ? -q : q);
+}
