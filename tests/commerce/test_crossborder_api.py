@@ -135,3 +135,15 @@ def test_japan_yen_small_amount_exemption_and_konbini(api: Api, shop: dict[str, 
     assert quote["due_at_import_amount"] == 0
     assert quote["total_amount"] == quote["subtotal_amount"]
     assert _methods(quote)[:2] == ["card", "konbini"]
+
+
+def test_notes_come_with_their_message_keys(api: Api, shop: dict[str, Any]) -> None:
+    """Issue 10: the page translates notes by key (castcart.tax.messages), not by matching
+    English sentences in the browser."""
+    quote = _quote(api, shop, "US", region="NY")
+    assert len(quote["note_messages"]) == len(quote["notes"])
+    by_key = {m["key"]: m for m in quote["note_messages"] if m}
+    us = by_key["note.us_duty_not_estimated"]
+    assert us["params"] == {"date": "2025-08-29"}
+    assert us["inner"] is None
+    assert None not in quote["note_messages"]

@@ -405,21 +405,17 @@ let lastQuote = null;
 /** A catalog string if the page's language has it, else the server's English text. */
 const localText = (key, english) => (boot.strings && boot.strings[key]) || english;
 
-// The quote's own notes (commerce/crossborder.py) by their English wording → catalog keys.
-const NOTE_KEYS = [
-  [/^prices include ([A-Z]{2}) tax at ([\d.]+)%; it is replaced by the destination's tax$/, "note.home_tax_replaced", ["country", "rate"]],
-  [/^cart mixes tax categories; quoted at the general rate$/, "note.mixed_categories", []],
-  [/^product category unknown to the tax table; general rate used$/, "note.unknown_category", []],
-  [/^no delivery lanes configured for this store: shipping not charged$/, "note.no_lanes", []],
-  [/^seller's EU distance sales not given: EUR 10,000 threshold assumed exceeded$/, "note.distance_sales_assumed", []],
-  [/^duty figures are estimates$/, "note.duty_estimates", []],
-];
-function localNote(text) {
-  for (const [re, key, names] of NOTE_KEYS) {
-    const m = re.exec(text);
-    if (m && boot.strings && boot.strings[key]) return t(key, Object.fromEntries(names.map((n, i) => [n, m[i + 1]])));
+/** A note in the page's language: its message key (castcart.tax.messages, sent with the
+ * quote as note_messages) from the catalog, values filled in; else the server's English. */
+function localNote(text, message) {
+  if (!message || !boot.strings || !boot.strings[message.key]) return text;
+  const values = { ...message.params };
+  if (message.inner) {
+    const inner = localNote(null, message.inner);
+    if (inner === null) return text;
+    values.note = inner;
   }
-  return text;
+  return t(message.key, values);
 }
 
 function renderQuote(q) {
@@ -460,7 +456,7 @@ function renderQuote(q) {
   const fxNote = q.fx_rate && q.fx_rate !== "1" && q.fx_as_of
     ? [h("li", { class: "fx-rate" }, t("shop.fx_rate_of", { date: new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(q.fx_as_of)), from: boot.store.currency, rate: number(Number(q.fx_rate)), to: cur }))]
     : [];
-  $("#cc-quote-notes").replaceChildren(...fxNote, ...(q.notes || []).map((n) => h("li", {}, localNote(n))));
+  $("#cc-quote-notes").replaceChildren(...fxNote, ...(q.notes || []).map((n, i) => h("li", {}, localNote(n, (q.note_messages || [])[i]))));
   const methods = $("#cc-pay-methods");
   methods.replaceChildren(methods.querySelector("legend"));
   (q.payment_methods || []).forEach((m, i) => {

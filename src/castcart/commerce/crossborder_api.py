@@ -24,6 +24,7 @@ from castcart.commerce.schemas import (
     AddressFormOut,
     CouponStatusOut,
     DeliveryPromiseOut,
+    NoteMessageOut,
     PaymentMethodOut,
     QuoteIn,
     QuoteLineOut,
@@ -44,6 +45,7 @@ from castcart.core.errors import (
     UnprocessableError,
 )
 from castcart.core.settings import Settings
+from castcart.tax.messages import NoteMessage, note_message
 from castcart.web.deps import Credentials, Ctx, CurrentShopper, Staff, get_staff
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -180,6 +182,12 @@ def _tax_line(applied: crossborder.AppliedTax) -> TaxLineOut:
     )
 
 
+def _note_out(message: NoteMessage | None) -> NoteMessageOut | None:
+    if message is None:
+        return None
+    return NoteMessageOut(key=message.key, params=message.params, inner=_note_out(message.inner))
+
+
 @shop_router.post("/cart/quote", response_model=QuoteOut)
 def quote_cart(ctx: Ctx, shopper: CurrentShopper, data: QuoteIn) -> QuoteOut:
     """The cart as a shopper abroad sees it before paying: their currency, destination tax and
@@ -243,6 +251,7 @@ def quote_cart(ctx: Ctx, shopper: CurrentShopper, data: QuoteIn) -> QuoteOut:
         tax_category=result.category,
         payment_methods=[PaymentMethodOut(**m) for m in result.payment_methods],
         notes=result.notes,
+        note_messages=[_note_out(note_message(n)) for n in result.notes],
     )
 
 

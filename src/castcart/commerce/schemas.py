@@ -421,6 +421,15 @@ class QuoteShipmentOut(BaseModel):
     promise: DeliveryPromiseOut | None
 
 
+class NoteMessageOut(BaseModel):
+    """A note as a catalog key (``note.*``) and its values, for pages in other languages;
+    ``inner``: the note it wraps (one origin's parcels of a split order)."""
+
+    key: str
+    params: dict[str, str] = {}
+    inner: NoteMessageOut | None = None
+
+
 class QuoteOut(BaseModel):
     currency: str
     fx_rate: str
@@ -448,6 +457,8 @@ class QuoteOut(BaseModel):
     tax_category: str
     payment_methods: list[PaymentMethodOut]
     notes: list[str]
+    # notes[i] as a message key (castcart.tax.messages), null for a note without one
+    note_messages: list[NoteMessageOut | None] = []
     coupon: CouponStatusOut | None = None
 
 
