@@ -82,9 +82,10 @@ def test_order_items_stack_on_a_phone(
         amount = page.locator("#cc-order-items tbody td").last
         label = amount.evaluate("td => getComputedStyle(td, '::before').content")
         assert label == f'"{amount.get_attribute("data-label")}"'
-        assert amount.get_attribute("data-label") == page.locator(
-            "#cc-order-items thead th"
-        ).last.inner_text()
+        assert (
+            amount.get_attribute("data-label")
+            == page.locator("#cc-order-items thead th").last.inner_text()
+        )
         page.screenshot(path=str(artifacts / f"order-phone-{lang}.png"), full_page=True)
         assert watch.problems == []
     finally:
