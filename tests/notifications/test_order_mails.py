@@ -172,6 +172,10 @@ def test_shipped_mail_carries_the_tracking_link(api: Api, app: FastAPI, inbox: I
     assert "JD014600001" in text
     assert "https://www.dhl.com/track?id=JD014600001" in text
     assert 'href="https://www.dhl.com/track?id=JD014600001"' in html
+    # the service in French, not its code ("standard")
+    assert "DHL · Livraison standard · " in text
+    assert '<span class="service">Livraison standard</span>' in html
+    assert "· standard" not in text
     # the confirmation did not name a tracking number
     assert "JD014600001" not in _body(inbox.messages[0], "plain")
 

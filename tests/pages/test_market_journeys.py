@@ -27,7 +27,8 @@ from PIL import Image
 from castcart.commerce.taxsettings import fx_snapshot
 from castcart.money import convert, minor_units
 from castcart.money.display import format_money
-from castcart.pages.i18n import catalog
+from castcart.pages.i18n import PageLocale, catalog
+from castcart.pages.order_view import service_label
 from tests.pages.conftest import Site
 from tests.pages.test_browser import PHONE, Watch
 
@@ -374,6 +375,12 @@ def test_seller_and_shopper_journey(
         assert detail.locator("#cc-order-method").inner_text() == market.method
         assert detail.locator("#cc-order-taxes tr").count() == len(order["tax_lines"])
         assert market.warehouse in detail.locator("#cc-pick-list").inner_text()
+        # the shipping service named, not its code ("standard", "express")
+        codes = [s["service"] for s in order["shipments"]]
+        assert all(service_label(PageLocale("en"), c) != c for c in codes), codes
+        admin_shipments = detail.locator("#cc-order-shipments").inner_text()
+        for code in codes:
+            assert service_label(PageLocale("en"), code) in admin_shipments, admin_shipments
         shot(admin, "4-order")
         with admin.expect_popup() as popup:
             detail.get_by_role("link", name="Print packing slip").click()
@@ -406,6 +413,8 @@ def test_seller_and_shopper_journey(
         shipments = page.locator("#cc-order-shipments").inner_text()
         assert tracking in shipments
         assert "DHL Express" in shipments
+        for code in codes:
+            assert f"· {service_label(PageLocale(lang), code)}" in shipments, shipments
         assert page.locator("#cc-order-total").inner_text() == fmt(invoice["totals"]["Total"])
         shot(page, "5-shipped")
         assert shopper.problems == []

@@ -130,3 +130,16 @@ def test_invoice_opens_with_the_page_key_only(api: Api, bought: dict[str, Any]) 
     assert pdf.headers["content-type"] == "application/pdf"
     bad = api.client.get(f"/api/v1/orders/{order['id']}/invoice.html?key={'B' * 43}")
     assert bad.status_code == 404
+
+
+def test_shipment_service_is_named_in_the_page_language(api: Api, bought: dict[str, Any]) -> None:
+    """Issue 10: the page showed the lane's service code ("standard")."""
+    url = bought["order"]["order_page_url"]
+    for lang, label in (
+        ("fr", "Livraison standard"),
+        ("ar", "توصيل عادي"),
+        ("en", "Standard delivery"),
+    ):
+        shipments = _text(api.client.get(f"{url}&lang={lang}").text, "cc-order-shipments")
+        assert f"· {label}" in shipments, shipments
+        assert "· standard" not in shipments

