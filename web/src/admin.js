@@ -587,12 +587,46 @@ function serviceLabel(code) {
   return boot.strings && boot.strings[key] ? t(key) : code;
 }
 
+/** The order's mails (notifications domain: GET /orders/{id}/mails): kind, status, time,
+ * failed tries with the last error, and "Resend" (POST .../resend, owners only). */
+function mailsTable(o, mails) {
+  if (!mails.length) return h("p", { id: "cc-order-mails", class: "muted" }, t("admin.mails_none"));
+  const row = (m) => {
+    const when = m.sent_at ? t("admin.mail_sent_at", { time: dateTime(m.sent_at) }) : m.next_attempt_at ? t("admin.mail_next_try", { time: dateTime(m.next_attempt_at) }) : "";
+    const tries = m.attempts ? t("admin.mail_attempts", { count: number(m.attempts) }) : "";
+    const resend = h("button", { type: "button", class: "small", "aria-label": t("admin.mail_resend_kind", { kind: t(`admin.mail_kind.${m.kind}`) }), disabled: m.sending }, t("admin.mail_resend"));
+    resend.addEventListener("click", async () => {
+      clearError(errorBox);
+      resend.disabled = true;
+      try {
+        await api("POST", `/api/v1/orders/${encodeURIComponent(o.id)}/mails/${encodeURIComponent(m.kind)}/resend`);
+        notice(t("admin.mail_requeued", { kind: t(`admin.mail_kind.${m.kind}`) }));
+        orderDetail(o.id);
+      } catch (err) {
+        resend.disabled = false;
+        fail(err);
+      }
+    });
+    return h(
+      "tr",
+      { dataset: { kind: m.kind, status: m.status } },
+      h("th", { scope: "row" }, t(`admin.mail_kind.${m.kind}`)),
+      h("td", { class: `mail-status ${m.status}` }, m.sending ? t("admin.mail_sending") : t(`admin.mail_status.${m.status}`)),
+      h("td", {}, when),
+      h("td", {}, [tries, m.last_error && t("admin.mail_last_error", { error: m.last_error })].filter(Boolean).join(" · ")),
+      h("td", {}, resend),
+    );
+  };
+  return h("table", { class: "data", id: "cc-order-mails", "aria-labelledby": "cc-order-mails-h" }, h("tbody", {}, ...mails.map(row)));
+}
+
 async function orderDetail(id) {
   const box = $("#cc-order-detail");
   try {
-    const [o, picks] = await Promise.all([
+    const [o, picks, mails] = await Promise.all([
       api("GET", `/api/v1/orders/${encodeURIComponent(id)}`),
       api("GET", `/api/v1/orders/${encodeURIComponent(id)}/pick-list`),
+      api("GET", `/api/v1/orders/${encodeURIComponent(id)}/mails`),
     ]);
     const actions = (NEXT[o.status] || []).map((to) => {
       const b = h("button", { type: "button", class: to === "fulfilled" ? "" : "danger" }, t(`admin.to_${to}`));
@@ -641,6 +675,8 @@ async function orderDetail(id) {
       ...o.shipments.filter((s) => s.tracking_number).map((s) => h("p", { class: "tracking" }, s.tracking_url ? h("a", { href: s.tracking_url, rel: "noopener noreferrer", target: "_blank" }, t("admin.shipped_with", { carrier: s.carrier, number: s.tracking_number })) : t("admin.shipped_with", { carrier: s.carrier, number: s.tracking_number }))),
       h("p", { class: "button-row" }, slip, ...actions),
       o.status === "paid" ? shipForm(o) : null,
+      h("h4", { id: "cc-order-mails-h" }, t("admin.mails")),
+      mailsTable(o, mails),
       h("ol", { class: "events" }, ...o.events.map((e) => h("li", {}, `${dateTime(e.created_at)}: ${e.from_status ? t(`order.${e.from_status}`) + " → " : ""}${t(`order.${e.to_status}`)}${e.reason ? ` (${e.reason})` : ""}`))),
     ];
     box.replaceChildren(...parts.filter(Boolean));

@@ -12,6 +12,7 @@ from castcart.core.modules import DomainModule
 MODULE = DomainModule(
     "notifications",
     models=("castcart.notifications.models",),
+    routers=("castcart.notifications.api:router",),
     lifespan=("castcart.notifications.module:mail_lifespan",),
     subscribes=("castcart.notifications.subscriber:SUBSCRIBED_TYPES",),
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -26,6 +27,7 @@ from castcart.commerce.models import Order
 from castcart.commerce.order_links import order_page_url
 from castcart.core.clock import utcnow
 from castcart.core.db import Database
+from castcart.core.errors import ConflictError, NotFoundError
 from castcart.core.settings import Settings
 from castcart.notifications import mailer
 from castcart.notifications.compose import Mail, compose
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=6)
 Sender = Callable[[Settings, EmailMessage], None]
+ERASED = "shopper erased"  # last_error of the mails an erasure skipped (never resent)
 
 
 def request_mail(
@@ -200,7 +203,7 @@ def skip_pending_for_shopper(db: Database, store_id: str, shopper_id: str) -> in
                 SentNotification.status == "pending",
                 SentNotification.order_id.in_(orders),
             )
-            .values(status="skipped", last_error="shopper erased", claimed_at=None)
+            .values(status="skipped", last_error=ERASED, claimed_at=None)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -219,3 +222,79 @@ def due(db: Database, now: datetime, limit: int = 100) -> list[str]:
                 .limit(limit)
             )
         )
+
+
+@dataclass(frozen=True)
+class MailStatus:
+    """What the admin sees of one order mail: its kind, where it stands, how many tries
+    failed and why, and when it was asked for, sent or is next tried."""
+
+    id: str
+    kind: str
+    status: str  # pending | sent | failed | skipped
+    attempts: int
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+    next_attempt_at: datetime | None
+    sending: bool  # a sender holds it right now
+
+
+def _status(row: SentNotification, now: datetime) -> MailStatus:
+    return MailStatus(
+        id=row.id,
+        kind=row.kind,
+        status=row.status,
+        attempts=row.attempts or 0,
+        last_error=row.last_error or "",
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+        next_attempt_at=row.next_attempt_at if row.status == "pending" else None,
+        sending=row.claimed_at is not None and row.claimed_at >= now - LEASE,
+    )
+
+
+def order_mails(
+    session: Session, store_id: str, order_id: str, now: datetime | None = None
+) -> list[MailStatus]:
+    """The mails of one order of this store, in the order they were asked for."""
+    now = now or utcnow()
+    rows = session.scalars(
+        select(SentNotification)
+        .where(SentNotification.store_id == store_id, SentNotification.order_id == order_id)
+        .order_by(SentNotification.created_at, SentNotification.kind)
+    )
+    return [_status(row, now) for row in rows]
+
+
+def resend(
+    db: Database, *, store_id: str, order_id: str, kind: str, actor: str, now: datetime
+) -> MailStatus:
+    """Queue an order mail again (staff asked: a typo fixed, a mail lost): the row goes back
+    to ``pending`` with a fresh budget of attempts, due now; the next sender (the worker,
+    or the retry sweep) sends it. Only a mail the order has had (a row of this store) can be
+    resent, and not while a sender holds it. Logged with who asked."""
+    with db.write() as session:
+        row = session.scalar(
+            select(SentNotification).where(
+                SentNotification.store_id == store_id,
+                SentNotification.order_id == order_id,
+                SentNotification.kind == kind,
+            )
+        )
+        if row is None:
+            raise NotFoundError(f"order {order_id} has no {kind} mail", code="mail_not_found")
+        if row.claimed_at is not None and row.claimed_at >= now - LEASE:
+            raise ConflictError("this mail is being sent right now", code="mail_sending")
+        if row.status == "skipped" and row.last_error == ERASED:
+            raise ConflictError("the shopper was erased: no mail", code="mail_erased")
+        before = row.status
+        row.status = "pending"
+        row.attempts = 0
+        row.last_error = ""
+        row.claimed_at = None
+        row.next_attempt_at = now
+        session.flush()
+        status = _status(row, now)
+    log.info("staff %s re-queued the %s mail of order %s (was %s)", actor, kind, order_id, before)
+    return status

@@ -89,6 +89,12 @@ class OrderMails:
             if row_id is not None:
                 service.deliver(self.db, self.settings, row_id, send=self._send)
 
+    def queue(self, store_id: str, order_id: str, kind: str) -> bool:
+        """Send a re-queued mail soon (service.resend made its row pending): the worker
+        finds the pending row and delivers it. False when the queue is full (the retry
+        sweep sends it then)."""
+        return self._worker.offer(MailJob(kind, f"resend:{order_id}:{kind}", store_id, order_id))
+
     def retry_due(self) -> int:
         """Send the pending mails whose next attempt is due; returns how many were sent."""
         if not mailer.configured(self.settings):
