@@ -46,7 +46,7 @@ from castcart.core.errors import (
 )
 from castcart.core.settings import Settings
 from castcart.tax.messages import NoteMessage, note_message
-from castcart.web.deps import Credentials, Ctx, CurrentShopper, Staff, get_staff
+from castcart.web.deps import Credentials, Ctx, CurrentShopper, PublicStore, Staff, get_staff
 from castcart.web.errors import ERROR_RESPONSES
 
 ObjectId = Annotated[str, Path(max_length=32)]
@@ -257,6 +257,7 @@ def quote_cart(ctx: Ctx, shopper: CurrentShopper, data: QuoteIn) -> QuoteOut:
 
 @shop_router.get("/checkout/address-form/{country}", response_model=AddressFormOut)
 def address_form(
+    store: PublicStore,  # declares {store_slug}; an unknown store is a 404
     country: Annotated[str, Path(pattern="^[A-Za-z]{2}$")],
     locale: Annotated[str, Query(pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en",
 ) -> AddressFormOut:
