@@ -87,9 +87,11 @@ def test_an_armed_point_kills_its_process_after_its_passes() -> None:
     assert killed.returncode == -signal.SIGKILL
     assert killed.stdout.split("\n") == ["passed 0", "passed 1", ""]
     first = _child("checkout.after_reserve", 5)
-    assert first.returncode == -signal.SIGKILL and first.stdout == ""
+    assert first.returncode == -signal.SIGKILL
+    assert first.stdout == ""
     other = _child("expiry.after_release", 3)  # another point armed: this one passes
-    assert other.returncode == 0 and other.stdout.count("passed") == 3
+    assert other.returncode == 0
+    assert other.stdout.count("passed") == 3
 
 
 def test_serve_refuses_to_start_in_production_with_failpoints(tmp_path: Path) -> None:
