@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as email_policy
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -542,5 +543,5 @@ def test_twenty_buyers_five_units_killed_mid_sale_never_oversell(
         payment = start_payment(api, buyer, order.id)
         assert api.ok("POST", WEBHOOK, **signed_webhook(payment)) == {"result": "succeeded"}
     for order in orders_of(db, shop.store["store"]["id"]):
-        wait_until("order.paid delivered", lambda o=order: events_delivered(db, "order.paid", o.id))
+        wait_until("order.paid delivered", partial(events_delivered, db, "order.paid", order.id))
     assert check_integrity(db, shop) == {"sold": 5, "reserved": 0, "available": 0, "orders": 5}
