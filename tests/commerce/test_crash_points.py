@@ -512,7 +512,7 @@ async def _burst(base_url: str, calls: list[tuple[str, dict[str, Any]]]) -> list
 def test_twenty_buyers_five_units_killed_mid_sale_never_oversell(
     server: Server, db: Database
 ) -> None:
-    # the third reservation kills the server: two orders committed, the rest in flight
+    # the third reservation kills the server: up to two orders committed, the rest in flight
     api = server.start("checkout.after_reserve=kill:after=2")
     shop = open_shop(api)
     buyers = [shopper_with_cart(api, shop, 1) for _ in range(BUYERS)]
@@ -526,7 +526,10 @@ def test_twenty_buyers_five_units_killed_mid_sale_never_oversell(
     assert dropped, answered  # the kill happened mid-sale
     assert set(answered) <= {201, 409}, answered
     survived = check_integrity(db, shop)
-    assert survived["orders"] == survived["reserved"] == answered[201] == 2
+    # at most the two that passed the point committed (on PostgreSQL one may still have been
+    # committing, or committed with its answer unsent, when the third killed the process)
+    assert survived["orders"] == survived["reserved"] <= 2
+    assert answered[201] <= survived["orders"]
 
     # every buyer who heard nothing retries with the same key
     api = server.start()
