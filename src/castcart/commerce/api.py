@@ -38,6 +38,7 @@ from castcart.commerce.schemas import (
 from castcart.commerce.taxsettings import fx_snapshot
 from castcart.core.clock import utcnow
 from castcart.core.errors import ConflictError, DomainError, NotFoundError
+from castcart.core.failpoints import failpoint
 from castcart.events import CartItemAdded
 from castcart.shows.service import get_show
 from castcart.web.deps import (
@@ -275,6 +276,7 @@ def checkout_cart(
         with ctx.unit_of_work() as (session, outbox):
             order, created = checkout(session, request, outbox)
             out = shop_order_out(ctx, shopper, order)
+        failpoint("checkout.after_commit")  # crash tests: committed, the shopper never hears
     except (IntegrityError, DomainError):
         # A concurrent request with the same key may have won the race (we then hit its
         # unique key, or found the cart it just emptied); everything of ours rolled back.
@@ -471,7 +473,7 @@ async def payment_webhook(
     notice = ctx.gateways[gateway].parse_webhook(dict(request.headers), body)
 
     def apply() -> str:
-        with ctx.unit_of_work() as (session, outbox):
+        with ctx.unit_of_work(after_commit="payment.after_commit") as (session, outbox):
             payment = payments.apply_webhook(
                 session, gateway, notice, outbox, ctx.settings.low_stock_threshold
             )
@@ -507,7 +509,7 @@ def sandbox_complete(
             raise ConflictError(f"payment is already {payment.status}", code="payment_not_pending")
     headers, body = gateway.webhook_for(payment, data.outcome)
     notice = gateway.parse_webhook(headers, body)
-    with ctx.unit_of_work() as (session, outbox):
+    with ctx.unit_of_work(after_commit="payment.after_commit") as (session, outbox):
         result = payments.apply_webhook(
             session, "sandbox", notice, outbox, ctx.settings.low_stock_threshold
         )

@@ -55,6 +55,7 @@ from castcart.commerce.promotions import (
 from castcart.commerce.shipping import PlanItem, plan_shipments
 from castcart.commerce.taxsettings import profile_for
 from castcart.core.errors import ConflictError, OutOfStockError, UnprocessableError
+from castcart.core.failpoints import failpoint
 from castcart.events import DomainEvent, OrderCreated
 from castcart.money import FxSnapshot, bundled_snapshot
 from castcart.payment_methods import GatewayCapabilities
@@ -265,6 +266,7 @@ def checkout(
     else:
         _reserve_planned(session, order, plan)
     session.flush()
+    failpoint("checkout.after_reserve")  # crash tests: the stock is held, nothing committed
     outbox.append(
         OrderCreated(
             store_id=order.store_id,

@@ -29,6 +29,7 @@ from castcart.core.errors import (
     NotFoundError,
     UnprocessableError,
 )
+from castcart.core.failpoints import failpoint
 from castcart.events import DomainEvent
 from castcart.payment_methods import PaymentMethodError, available_methods
 
@@ -250,6 +251,7 @@ def apply_webhook(
             reason="paid after the order was cancelled; refund required",
         )
         return payment
+    failpoint("payment.after_gateway_success")  # crash tests: the money moved, we know it
     payment.status = "succeeded"
     transition(
         session,

@@ -10,6 +10,7 @@ from castcart.commerce.models import Order
 from castcart.commerce.orders import OrderStatus, transition
 from castcart.core.db import Database
 from castcart.core.errors import InvalidTransitionError
+from castcart.core.failpoints import failpoint
 from castcart.events import DomainEvent
 from castcart.events.outbox import stage
 
@@ -47,6 +48,7 @@ def expire_unpaid_orders(db: Database, now: datetime, *, batch: int = 200) -> li
                     outbox=outbox,
                 )
                 stage(session, outbox)
+                failpoint("expiry.after_release")  # crash tests: released, not committed
         except InvalidTransitionError:
             continue  # paid meanwhile
         events.extend(outbox)

@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     # The event outbox relay: marks published events, republishes what a crash left behind.
     outbox_relay_interval_seconds: float = Field(default=1.0, gt=0)
     outbox_recover_after_seconds: float = Field(default=30.0, gt=0)  # unmarked this long: lost
+    # a relay that claimed a row and died gives it back after this long (another node's
+    # relay, or this one restarted, then republishes it)
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    # Crash tests only (core/failpoints.py): points where this process SIGKILLs itself.
+    # Refused in production.
+    failpoints: str = ""
     low_stock_threshold: int = Field(default=5, ge=0)
     session_ttl_hours: int = Field(default=24 * 14, ge=1)
     db_pool_size: int = Field(default=20, ge=1)
@@ -117,6 +123,15 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Settings:
+        if self.failpoints.strip():
+            from castcart.core.failpoints import parse
+
+            parse(self.failpoints)  # a typo fails the start, not the test that never fires
+            if self.environment == "production":
+                raise ValueError(
+                    "CASTCART_FAILPOINTS is set in production; fail points (crash tests) make "
+                    "the server kill itself and are refused there: unset it"
+                )
         if self.environment == "production":
             # secret_key also derives the captions/internal signing key (captions/publish.py)
             names = ["secret_key", "payment_webhook_secret"]

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from castcart.core.clock import utcnow
 from castcart.core.db import Base, Database
+from castcart.core.failpoints import failpoint
 from castcart.core.types import UTCDateTime
 from castcart.events.types import DomainEvent, event_from_envelope
 
@@ -129,6 +130,7 @@ class OutboxRelay:
             else:
                 self._publish(event)
                 republished += 1
+                failpoint("outbox.after_publish")  # crash tests: sent, not marked
             with self.db.write() as session:
                 session.execute(
                     update(OutboxEvent).where(OutboxEvent.id == event_id).values(published_at=now)

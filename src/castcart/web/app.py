@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from castcart import __version__
+from castcart.core import failpoints
 from castcart.core.db import Database
 from castcart.core.migrate import upgrade
 from castcart.core.modules import resolve
@@ -35,6 +36,8 @@ def create_app(
     """The app: one ``AppContext`` and, for every registered domain (``castcart.modules``),
     its routers, its install hooks and its lifespan."""
     settings = settings or get_settings()
+    # crash tests only; refused in production (Settings already said so at start-up)
+    failpoints.arm(settings.failpoints, environment=settings.environment)
     if migrate:
         upgrade(settings.effective_database_url)
     ctx = AppContext(

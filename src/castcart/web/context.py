@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from castcart.commerce.payments import PaymentGateway, SandboxGateway
 from castcart.core.db import Database
+from castcart.core.failpoints import failpoint
 from castcart.core.settings import Settings
 from castcart.events import DomainEvent, InProcessEventBus
 from castcart.events.outbox import OutboxRelay, stage
@@ -34,17 +35,23 @@ class AppContext:
             self.db,
             self.bus.publish,
             recover_after=timedelta(seconds=self.settings.outbox_recover_after_seconds),
+            lease=timedelta(seconds=self.settings.outbox_lease_seconds),
         )
         if not self.gateways and self.settings.sandbox_enabled:
             self.gateways = {"sandbox": SandboxGateway(self.settings.payment_webhook_secret)}
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[tuple[Session, list[DomainEvent]]]:
+    def unit_of_work(
+        self, *, after_commit: str | None = None
+    ) -> Iterator[tuple[Session, list[DomainEvent]]]:
         """One write transaction; its events are written to the outbox in that transaction
-        and published once it has committed (the relay republishes them after a crash)."""
+        and published once it has committed (the relay republishes them after a crash).
+        ``after_commit`` names the fail point between the commit and the publish."""
         outbox: list[DomainEvent] = []
         with self.db.write() as session:
             yield session, outbox
             staged = stage(session, outbox) if outbox else []
+        if after_commit is not None:
+            failpoint(after_commit)
         self.bus.publish_all(outbox)
         self.outbox.published(staged)
