@@ -7,6 +7,7 @@ chunked body is counted as it streams and cut off (413) the moment it passes the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -30,6 +31,8 @@ DEFAULT_LIMITS: tuple[tuple[str, int], ...] = (
 class _TooLarge(HTTPException):
     """Raised from ``receive``; an HTTPException so FastAPI's body reader passes it on to the
     app's error handler (anything else it turns into a 400)."""
+
+    error_code = "payload_too_large"
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"request body is larger than {limit} bytes")
@@ -62,46 +65,70 @@ class BodySizeLimit:
                     await _reject(send, limit)
                     return
         received = 0
-        started = False
 
-        async def counted_receive() -> Message:
+        def count(chunk: bytes) -> None:
             nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _TooLarge(limit)
-            return message
+            received += len(chunk)
+            if received > limit:
+                raise _TooLarge(limit)
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        await serve_checking_body(self.app, scope, receive, send, count, _TooLarge, limit)
 
-        try:
-            await self.app(scope, counted_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await _reject(send, limit)
+
+async def serve_checking_body(
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    check: Callable[[bytes], None],
+    refusal: type[HTTPException],
+    limit: int = 0,
+) -> None:
+    """Run ``app`` with every body chunk passed to ``check`` as it streams in; ``check``
+    raises ``refusal`` (an HTTPException, so FastAPI's body reader hands it to the error
+    handler). If it escapes before a response started, answer it here."""
+    started = False
+
+    async def checked_receive() -> Message:
+        message = await receive()
+        if message["type"] == "http.request":
+            check(message.get("body", b""))
+        return message
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
+
+    try:
+        await app(scope, checked_receive, tracking_send)
+    except refusal as exc:
+        if not started:
+            await send_json_error(
+                send, exc.status_code, getattr(exc, "error_code", ""), str(exc.detail), limit
+            )
+
+
+async def send_json_error(send: Send, status: int, code: str, message: str, limit: int = 0) -> None:
+    """castcart's error shape, written straight to ASGI (no app to render it)."""
+    body: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "details": {"limit_bytes": limit} if limit else {},
+    }
+    payload = json.dumps(body).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    if status == 413:  # the rest of an oversized body is not read: end the connection
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
 
 
 async def _reject(send: Send, limit: int) -> None:
-    body: dict[str, Any] = {
-        "code": "payload_too_large",
-        "message": f"request body is larger than {limit} bytes",
-        "details": {"limit_bytes": limit},
-    }
-    payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
+    await send_json_error(
+        send, 413, "payload_too_large", f"request body is larger than {limit} bytes", limit
     )
-    await send({"type": "http.response.body", "body": payload})

@@ -9,12 +9,12 @@ invalid there); binary uploads (multipart images) are not JSON and are left alon
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from castcart.web.limits import send_json_error, serve_checking_body
 
 # a \u0000 escape: preceded by an even number of backslashes (pairs are escaped backslashes)
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
@@ -22,11 +22,14 @@ _QUERY_NUL = re.compile(rb"%00|\x00")
 _CARRY = 16  # bytes kept across chunks so an escape split between two is still seen
 
 
+_MESSAGE = "the request contains a NUL character (U+0000), which no field accepts"
+
+
 class _NulFound(HTTPException):
     error_code = "nul_character"
 
     def __init__(self) -> None:
-        super().__init__(422, "the request contains a NUL character")
+        super().__init__(422, _MESSAGE)
 
 
 def json_has_nul(body: bytes) -> bool:
@@ -58,46 +61,16 @@ class RefuseNul:
             await self.app(scope, receive, send)
             return
         tail = b""
-        started = False
 
-        async def checked_receive() -> Message:
+        def check(chunk: bytes) -> None:
             nonlocal tail
-            message = await receive()
-            if message["type"] == "http.request":
-                window = tail + message.get("body", b"")
-                if json_has_nul(window):
-                    raise _NulFound()
-                tail = window[-_CARRY:]
-            return message
+            window = tail + chunk
+            if json_has_nul(window):
+                raise _NulFound()
+            tail = window[-_CARRY:]
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, checked_receive, tracking_send)
-        except _NulFound:
-            if not started:
-                await _reject(send)
+        await serve_checking_body(self.app, scope, receive, send, check, _NulFound)
 
 
 async def _reject(send: Send) -> None:
-    body: dict[str, Any] = {
-        "code": "nul_character",
-        "message": "the request contains a NUL character (U+0000), which no field accepts",
-        "details": {},
-    }
-    payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 422,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
+    await send_json_error(send, 422, _NulFound.error_code, _MESSAGE)
