@@ -247,9 +247,13 @@ def staff_principal(session: Session, token: str) -> StaffPrincipal:
     row = resolve_token(session, token)
     if row.kind != "staff" or row.staff_id is None:
         raise AuthenticationError("a staff token is required", code="invalid_token")
-    user = session.get(StaffUser, row.staff_id)
+    return _staff_of(session, row.staff_id, "invalid or expired token", "invalid_token")
+
+
+def _staff_of(session: Session, staff_id: str, message: str, code: str) -> StaffPrincipal:
+    user = session.get(StaffUser, staff_id)
     if user is None:
-        raise AuthenticationError("invalid or expired token", code="invalid_token")
+        raise AuthenticationError(message, code=code)
     return StaffPrincipal(store_id=user.store_id, user_id=user.id, role=Role(user.role))
 
 
@@ -285,9 +289,9 @@ def issue_live_ticket(session: Session, principal: StaffPrincipal | ShopperPrinc
     )
 
 
-def redeem_live_ticket(session: Session, ticket: str) -> AuthToken:
-    """Spend ``ticket``: one conditional UPDATE, so of two sockets racing with the same
-    ticket (on any node) exactly one is admitted."""
+def redeem_live_ticket(session: Session, ticket: str) -> StaffPrincipal | ShopperPrincipal:
+    """Spend ``ticket`` and say whose it was: one conditional UPDATE, so of two sockets racing
+    with the same ticket (on any node) exactly one is admitted."""
     now = utcnow()
     digest = token_digest(ticket)
     spent = session.execute(
@@ -306,7 +310,11 @@ def redeem_live_ticket(session: Session, ticket: str) -> AuthToken:
     row = session.scalar(select(AuthToken).where(AuthToken.token_hash == digest))
     if row is None:  # pragma: no cover - the UPDATE just matched it
         raise AuthenticationError("invalid, expired or used ticket", code="invalid_ticket")
-    return row
+    if row.shopper_id is not None:
+        return ShopperPrincipal(store_id=row.store_id, shopper_id=row.shopper_id)
+    if row.staff_id is None:  # pragma: no cover - issued for a staff member or a shopper
+        raise AuthenticationError("invalid, expired or used ticket", code="invalid_ticket")
+    return _staff_of(session, row.staff_id, "invalid, expired or used ticket", "invalid_ticket")
 
 
 EXPIRED_TOKENS_KEPT = timedelta(days=1)  # a little history for support, then gone

@@ -26,7 +26,6 @@ from starlette.websockets import WebSocketState
 from castcart.accounts.models import Shopper, StaffUser
 from castcart.accounts.service import (
     LIVE_TICKET_TTL,
-    Role,
     ShopperPrincipal,
     StaffPrincipal,
     get_store_by_slug,
@@ -233,17 +232,12 @@ def _principal(
     allows it (not in production), a bearer token in the URL for scripts and old clients."""
     if ticket:
         try:
-            row = redeem_live_ticket(session, ticket)
+            principal = redeem_live_ticket(session, ticket)
         except AuthenticationError:
             raise _Refused(CLOSE_UNAUTHORIZED, "invalid, expired or used ticket") from None
-        if row.store_id != store_id:
+        if principal.store_id != store_id:
             raise _Refused(CLOSE_UNAUTHORIZED, "invalid, expired or used ticket")
-        if row.shopper_id is not None:
-            return ShopperPrincipal(store_id=row.store_id, shopper_id=row.shopper_id)
-        user = session.get(StaffUser, row.staff_id) if row.staff_id else None
-        if user is None or user.store_id != store_id:
-            raise _Refused(CLOSE_UNAUTHORIZED, "invalid, expired or used ticket")
-        return StaffPrincipal(store_id=user.store_id, user_id=user.id, role=Role(user.role))
+        return principal
     if not token:
         raise _Refused(CLOSE_UNAUTHORIZED, "a ticket is required")
     if not allow_token:
