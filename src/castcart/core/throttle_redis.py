@@ -21,9 +21,10 @@ from castcart.core.throttle import SlidingWindow
 
 log = logging.getLogger(__name__)
 
-# KEYS: the windows' keys. ARGV: limit, window (ms), count (1: record an attempt), member.
-# Returns the milliseconds until every key is under its limit (0: allowed, and recorded if
-# asked). Nothing is recorded when any key is over its limit.
+# KEYS: the windows' keys. ARGV: limit, window (ms), mode, member. Mode 0: check only;
+# 1: check and, if every key is under its limit, record the attempt (``take``); 2: record
+# the attempt whatever the count (``hit``: a failed login always counts). Returns the
+# milliseconds until every key is under its limit (0: allowed).
 _SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -37,7 +38,7 @@ for _, key in ipairs(KEYS) do
     if left > wait then wait = left end
   end
 end
-if wait == 0 and count == 1 then
+if (wait == 0 and count == 1) or count == 2 then
   for _, key in ipairs(KEYS) do
     redis.call('ZADD', key, now, ARGV[4])
     redis.call('PEXPIRE', key, window)
@@ -45,6 +46,9 @@ if wait == 0 and count == 1 then
 end
 return wait
 """
+
+
+_CHECK, _TAKE, _HIT = 0, 1, 2
 
 
 class RedisSlidingWindow(SlidingWindow):
@@ -56,11 +60,11 @@ class RedisSlidingWindow(SlidingWindow):
         self.prefix = f"castcart:throttle:{name}:"
         self._script = client.register_script(_SCRIPT)
 
-    def _run(self, keys: list[str], count: bool) -> int | None:
+    def _run(self, keys: list[str], mode: int) -> int | None:
         try:
             wait_ms = self._script(
                 keys=[self.prefix + key for key in keys],
-                args=[self.limit, int(self.window * 1000), 1 if count else 0, new_id()],
+                args=[self.limit, int(self.window * 1000), mode, new_id()],
             )
         except redis.RedisError as exc:
             log.warning("throttle %s: Redis unreachable (%s); counting in memory", self.prefix, exc)
@@ -69,22 +73,14 @@ class RedisSlidingWindow(SlidingWindow):
 
     def retry_after(self, keys: Iterable[str]) -> int:
         keys = list(keys)
-        wait_ms = self._run(keys, count=False)
+        wait_ms = self._run(keys, _CHECK)
         if wait_ms is None:
             return super().retry_after(keys)
         return math.ceil(wait_ms / 1000) if wait_ms > 0 else 0
 
     def hit(self, keys: Iterable[str]) -> None:
         keys = list(keys)
-        try:
-            pipe = self.client.pipeline()
-            for key in keys:
-                full = self.prefix + key
-                pipe.zadd(full, {new_id(): _redis_now_ms(self.client)})
-                pipe.pexpire(full, int(self.window * 1000))
-            pipe.execute()
-        except redis.RedisError as exc:
-            log.warning("throttle %s: Redis unreachable (%s); counting in memory", self.prefix, exc)
+        if self._run(keys, _HIT) is None:
             super().hit(keys)
 
     def reset(self, key: str) -> None:
@@ -95,17 +91,12 @@ class RedisSlidingWindow(SlidingWindow):
 
     def take(self, keys: Iterable[str], message: str, code: str = "rate_limited") -> None:
         keys = list(keys)
-        wait_ms = self._run(keys, count=True)  # check and count in one atomic step
+        wait_ms = self._run(keys, _TAKE)  # check and count in one atomic step
         if wait_ms is None:
             super().take(keys, message, code)
         elif wait_ms > 0:
             wait = max(1, math.ceil(wait_ms / 1000))
             raise RateLimitedError(message, retry_after=wait, code=code)
-
-
-def _redis_now_ms(client: Any) -> int:
-    seconds, micros = client.time()
-    return int(seconds) * 1000 + int(micros) // 1000
 
 
 def redis_client(url: str) -> Any:
