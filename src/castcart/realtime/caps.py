@@ -35,6 +35,3 @@ class SocketCaps:
             counter[key] -= 1
             if counter[key] <= 0:
                 del counter[key]
-
-    def open_for(self, viewer_id: str) -> int:
-        return self._viewers[viewer_id]
