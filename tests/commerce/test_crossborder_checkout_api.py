@@ -247,6 +247,12 @@ def test_saudi_arabia_pays_net_in_riyals_with_import_vat(api: Api, shop: dict[st
     assert order["tax_amount"] == 0
     assert order["due_at_import_amount"] >= vat["amount"] > 0
     assert order["payment_method"] == "cod"
+    # staff read the method by name, in their language and the order's market
+    staff = shop["store"]["headers"]
+    for lang, name in (("en", "Cash on delivery"), ("ar", "الدفع عند الاستلام")):
+        seen = api.ok("GET", f"/api/v1/orders/{order['id']}?lang={lang}", headers=staff)
+        assert (seen["payment_method"], seen["payment_method_name"]) == ("cod", name)
+    api.ok("GET", f"/api/v1/orders/{order['id']}?lang=<script>", 422, headers=staff)
     assert order["shipments"][0]["carrier"] == "dhl-express"
     assert order["delivery_promise"]["badge"] is None  # customs lane: never "local stock"
     _promise_matches(order, before, (3, 6), "SA")

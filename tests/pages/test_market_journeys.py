@@ -29,6 +29,7 @@ from castcart.money import convert, minor_units
 from castcart.money.display import format_money
 from castcart.pages.i18n import PageLocale, catalog
 from castcart.pages.order_view import service_label
+from castcart.payment_methods import method_name
 from tests.pages.conftest import Site
 from tests.pages.test_browser import PHONE, Watch
 
@@ -372,7 +373,11 @@ def test_seller_and_shopper_journey(
         address = detail.locator("#cc-order-address").inner_text()
         assert market.address["name"] in address
         assert market.address["street_address"] in address
-        assert detail.locator("#cc-order-method").inner_text() == market.method
+        # the method by its name in the admin's language, its id kept for tools
+        method = detail.locator("#cc-order-method")
+        assert method.get_attribute("data-method") == market.method
+        assert method.inner_text() == method_name(market.method, "en", market.cc)
+        assert method.inner_text() != market.method
         assert detail.locator("#cc-order-taxes tr").count() == len(order["tax_lines"])
         assert market.warehouse in detail.locator("#cc-pick-list").inner_text()
         # the shipping service named, not its code ("standard", "express")

@@ -109,6 +109,8 @@ function translationRow(tr = { locale: "", title: "", description: "" }) {
 let warehouses = [];
 let variantSeq = 0;
 const priceText = (minor) => (minor / 10 ** currencyDigits(store.currency)).toString();
+/** A catalog string if the page's language has it (tax names are keyed "tax.<English name>"), else the server's English. */
+const catalogText = (key, english) => (boot.strings && boot.strings[key]) || english;
 const optionsText = (options) => Object.entries(options || {}).map(([k, v]) => `${k}=${v}`).join(", ");
 
 /** "size=M, colour=red" → {size: "M", colour: "red"}; null when a pair is malformed. */
@@ -624,7 +626,7 @@ async function orderDetail(id) {
   const box = $("#cc-order-detail");
   try {
     const [o, picks, mails] = await Promise.all([
-      api("GET", `/api/v1/orders/${encodeURIComponent(id)}`),
+      api("GET", `/api/v1/orders/${encodeURIComponent(id)}?lang=${encodeURIComponent(document.documentElement.lang || "en")}`),
       api("GET", `/api/v1/orders/${encodeURIComponent(id)}/pick-list`),
       api("GET", `/api/v1/orders/${encodeURIComponent(id)}/mails`),
     ]);
@@ -652,7 +654,7 @@ async function orderDetail(id) {
         { class: "order-facts" },
         ...definition(t("admin.customer"), ...(contact.length ? contact : ["—"])),
         ...definition(t("admin.ship_to"), addressBlock(o.shipping_address)),
-        ...definition(t("admin.payment_method"), h("code", { id: "cc-order-method" }, o.payment_method || "—")),
+        ...definition(t("admin.payment_method"), h("span", { id: "cc-order-method", "data-method": o.payment_method || "" }, o.payment_method_name || "—")),
       ),
       h("ul", {}, ...o.lines.map((l) => h("li", {}, `${l.title} (${l.sku}) × ${number(l.quantity)} — ${money(l.line_total_amount, o.currency)}`))),
       o.tax_lines.length
@@ -660,7 +662,7 @@ async function orderDetail(id) {
             "table",
             { class: "data", id: "cc-order-taxes" },
             h("caption", {}, t("admin.tax_lines")),
-            h("tbody", {}, ...o.tax_lines.map((x) => h("tr", {}, h("td", {}, x.name), h("td", {}, `${x.rate_percent} %`), h("td", {}, money(x.amount, o.currency)), h("td", {}, x.included ? t("admin.tax_included") : "")))),
+            h("tbody", {}, ...o.tax_lines.map((x) => h("tr", {}, h("td", {}, catalogText(`tax.${x.name}`, x.name)), h("td", {}, `${x.rate_percent} %`), h("td", {}, money(x.amount, o.currency)), h("td", {}, x.included ? t("admin.tax_included") : "")))),
           )
         : null,
       h("h4", {}, t("admin.pick_list")),

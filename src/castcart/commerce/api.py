@@ -40,6 +40,7 @@ from castcart.core.clock import utcnow
 from castcart.core.errors import ConflictError, DomainError, NotFoundError
 from castcart.core.failpoints import failpoint
 from castcart.events import CartItemAdded
+from castcart.payment_methods import method_name as payment_method_name
 from castcart.shows.service import get_show
 from castcart.web.deps import (
     Credentials,
@@ -59,9 +60,12 @@ IdempotencyKey = Annotated[
 router = APIRouter(prefix="/api/v1", tags=["commerce"], responses=ERROR_RESPONSES)
 
 
-def order_out(order: Order) -> OrderOut:
+def order_out(order: Order, lang: str = "en") -> OrderOut:
     """The order with its cross-border record: FX used, tax lines, parcels and promise."""
     out = OrderOut.model_validate(order)
+    out.payment_method_name = payment_method_name(
+        order.payment_method, lang, order.destination_country
+    )
     if order.fx_rate is not None and order.fx_as_of is not None:
         out.fx = FxOut(
             rate=order.fx_rate,
@@ -141,10 +145,18 @@ def list_orders(
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut)
-def get_order(ctx: Ctx, staff: Staff, order_id: ObjectId) -> OrderOut:
+def get_order(
+    ctx: Ctx,
+    staff: Staff,
+    order_id: ObjectId,
+    lang: Annotated[
+        str, Query(max_length=16, pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")
+    ] = "en",
+) -> OrderOut:
+    """`lang` names the payment method in the reader's language (the admin page sends its own)."""
     staff.require("orders.read")
     with ctx.db.read() as session:
-        return order_out(orders.get_order(session, staff.store_id, order_id))
+        return order_out(orders.get_order(session, staff.store_id, order_id), lang)
 
 
 @router.post("/orders/{order_id}/transition", response_model=OrderOut)

@@ -320,6 +320,8 @@ class OrderOut(BaseModel):
     tax_scheme: str | None = None
     registration_number: str | None = None
     payment_method: str | None = None
+    # The method's name in the reader's language and the order's market (staff view: ?lang=).
+    payment_method_name: str | None = None
     shipping_address: dict[str, str] | None = None
     contact_email: str | None = None
     contact_phone: str | None = None

@@ -38,15 +38,9 @@ def _bearer(request: Request) -> str | None:
 
 
 def _method_name(method: str | None, lang: str, country: str | None) -> str:
-    if not method:
-        return ""
-    from castcart.payment_methods.catalog import default_catalog
-    from castcart.payment_methods.models import PaymentMethodError
+    from castcart.payment_methods import method_name
 
-    try:
-        return default_catalog().get(method).display_name(lang, country)
-    except PaymentMethodError:
-        return method
+    return method_name(method, lang, country) or ""
 
 
 @router.get("/shop/{store_slug}/orders/{order_id}", response_model=None)

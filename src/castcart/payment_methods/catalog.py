@@ -326,3 +326,14 @@ def available_methods(
     return (catalog or default_catalog()).available_methods(
         country, currency, amount_minor, gateway_supported=gateway_supported
     )
+
+
+def method_name(method_id: str | None, lang: str, country: str | None) -> str | None:
+    """A recorded method's name for a reader (order pages, admin, mails): the id itself if
+    the catalog no longer knows it, so an old order still shows what was charged."""
+    if not method_id:
+        return None
+    try:
+        return default_catalog().get(method_id).display_name(lang, country)
+    except PaymentMethodError:
+        return method_id
