@@ -264,12 +264,18 @@ def test_invoice_names_the_buyer_checkout_ships_to(api: Api, shop: dict[str, Any
         "country_code": "DE",
     }
     order = api.checkout(
-        shopper, country="DE", shipping_address=address, contact_email="lena@example.com"
+        shopper,
+        country="DE",
+        shipping_address=address,
+        contact_email="lena@example.com",
+        payment_method="sepa_debit",
     )
     response = api.client.get(
         f"/api/v1/orders/{order['id']}/invoice.html", headers=shopper["headers"]
     )
     assert response.status_code == 200, response.text
+    # the method by name, not its id
+    assert "Payment method: SEPA Direct Debit" in response.text, response.text
     buyer = response.text.split("<h2>Buyer</h2>")[1].split("</section>")[0]
     assert "Lena Vogel" in buyer
     assert "Kastanienallee 12, 10435 BERLIN" in buyer  # as Deutsche Post writes it

@@ -352,7 +352,7 @@ def test_seller_and_shopper_journey(
             assert page.locator("#cc-quote-totals .due-import").count() == 1
         assert [r[1] for r in totals] == want
         assert sandbox_amount == fmt(invoice["totals"]["Total"])
-        assert f"Payment method: {market.method}" in invoice["text"]
+        assert f"Payment method: {method_name(market.method, 'en', market.cc)}" in invoice["text"]
         buyer = invoice["buyer"].casefold()  # (the postal format may want capitals)
         assert market.address["name"].casefold() in buyer, buyer
         assert market.address["street_address"].casefold() in buyer, buyer

@@ -27,6 +27,7 @@ from castcart.commerce.models import Order
 from castcart.commerce.taxsettings import get_settings_row
 from castcart.core.errors import NotFoundError
 from castcart.money.money import format_major, round_to_minor
+from castcart.payment_methods import method_name
 
 REVERSE_CHARGE_TEXT = (
     "Reverse charge: VAT to be accounted for by the recipient "
@@ -223,7 +224,8 @@ def build(session: Session, order_id: str) -> InvoiceDoc:
         scheme=order.tax_scheme,
         ioss_number=ioss,
         registration=order.registration_number,
-        payment_method=order.payment_method,
+        # by name ("Cash on delivery"), the id only if the catalog no longer knows it
+        payment_method=method_name(order.payment_method, "en", order.destination_country),
         delivery=delivery,
         notes=notes,
     )
