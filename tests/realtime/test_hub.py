@@ -221,7 +221,10 @@ def test_likes_and_viewers_are_coalesced() -> None:
             hub.receive(a, '{"type": "like"}')
         hub.leave(others[0])
         await eventually(
-            lambda: hub.likes_total == hub._likes_sent_total and hub._viewers_handle is None
+            lambda: (
+                hub.counters.likes_total == hub.counters.likes_sent_total
+                and not hub.presence.flush_scheduled
+            )
         )
         msgs = drain(a)
         likes = of_type(msgs, "likes")

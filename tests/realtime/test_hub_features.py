@@ -68,7 +68,7 @@ def test_busy_chat_is_batched_per_tick_and_calm_chat_is_not() -> None:
         assert [m["type"] for m in drain(b)] == ["chat.message", "chat.message"]
         for n in range(30):
             chat(hub, a, f"busy {n}")
-        await eventually(lambda: not hub._chat_pending)
+        await eventually(lambda: not hub.chat.pending)
         frames = [m for m in drain(b) if m["type"].startswith("chat.")]
         assert lines(frames) == [f"busy {n}" for n in range(30)]
         batches = of_type(frames, "chat.batch")
@@ -182,7 +182,7 @@ def test_staff_moderate_over_the_socket_and_shoppers_cannot() -> None:
         await eventually(lambda: any(m["type"] == "chat.deleted" for m in drain_keep(b)))
         assert port.commands[0].viewer_id == "a"  # the author, known to the hub
         send(hub, mod, type="mod.mute", viewer_id="a", seconds=60)
-        await eventually(lambda: "a" in hub.mutes)
+        await eventually(lambda: "a" in hub.moderation.mutes)
         chat(hub, a, "let me talk")
         errors = of_type(drain(a), "error")
         assert errors[-1]["code"] == "muted"

@@ -16,8 +16,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from castcart.moderation.flood import FloodLimits
+from castcart.realtime import HubLimits, RealtimeHub
 from castcart.realtime.api import realtime_hub
-from castcart.realtime.hub import HubLimits, RealtimeHub
 from tests.conftest import LiveServer
 from tests.helpers import Api
 

@@ -28,33 +28,6 @@ class DomainEvent(BaseModel):
         return {"type": self.type, **self.model_dump(mode="json")}
 
 
-class ShowStarted(DomainEvent):
-    type: ClassVar[str] = "show.started"
-    show_id: str
-
-
-class ShowEnded(DomainEvent):
-    type: ClassVar[str] = "show.ended"
-    show_id: str
-
-
-class ProductPinned(DomainEvent):
-    type: ClassVar[str] = "product.pinned"
-    show_id: str
-    product_id: str | None
-
-
-class FlashSaleStarted(DomainEvent):
-    type: ClassVar[str] = "flash_sale.created"
-    show_id: str
-    flash_sale_id: str
-    variant_id: str
-    price_amount: int
-    quantity_cap: int
-    starts_at: datetime
-    ends_at: datetime
-
-
 class _OrderEvent(DomainEvent):
     order_id: str
     show_id: str | None
@@ -107,6 +80,52 @@ class ShowBroadcast(DomainEvent):
 
     def frame_payload(self) -> dict[str, object]:
         return self.model_dump(mode="json", exclude={"id", "store_id", "show_id"})
+
+
+class ShowStarted(ShowBroadcast):
+    type: ClassVar[str] = "show.started"
+    frame_type: ClassVar[str] = "show.state"
+
+    def frame_payload(self) -> dict[str, object]:
+        return {"status": "live", "at": self.occurred_at.isoformat()}
+
+
+class ShowEnded(ShowBroadcast):
+    type: ClassVar[str] = "show.ended"
+    frame_type: ClassVar[str] = "show.state"
+
+    def frame_payload(self) -> dict[str, object]:
+        return {"status": "ended", "at": self.occurred_at.isoformat()}
+
+
+class ProductPinned(ShowBroadcast):
+    type: ClassVar[str] = "product.pinned"
+    frame_type: ClassVar[str] = "pin"
+    product_id: str | None
+
+    def frame_payload(self) -> dict[str, object]:
+        return {"product_id": self.product_id}
+
+
+class FlashSaleStarted(ShowBroadcast):
+    type: ClassVar[str] = "flash_sale.created"
+    frame_type: ClassVar[str] = "flash_sale"
+    flash_sale_id: str
+    variant_id: str
+    price_amount: int
+    quantity_cap: int
+    starts_at: datetime
+    ends_at: datetime
+
+    def frame_payload(self) -> dict[str, object]:
+        return {
+            "flash_sale_id": self.flash_sale_id,
+            "variant_id": self.variant_id,
+            "price_amount": self.price_amount,
+            "quantity_cap": self.quantity_cap,
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.ends_at.isoformat(),
+        }
 
 
 class LivePrice(BaseModel):

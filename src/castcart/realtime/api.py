@@ -38,16 +38,9 @@ from castcart.core.errors import AuthenticationError, DomainError, NotFoundError
 from castcart.moderation import service as moderation
 from castcart.moderation.filters import WordFilterSet
 from castcart.realtime.caps import CLOSE_TOO_MANY, SocketCaps
-from castcart.realtime.hub import (
-    Close,
-    Connection,
-    ModerationCommand,
-    ModerationRefused,
-    RealtimeHub,
-    ShowHub,
-    TranslatorFor,
-    Viewer,
-)
+from castcart.realtime.chat import TranslatorFor
+from castcart.realtime.connection import Close, Connection, Viewer
+from castcart.realtime.hub import RealtimeHub, ShowHub
 from castcart.realtime.metrics import (
     Counters,
     LiveFigures,
@@ -56,6 +49,7 @@ from castcart.realtime.metrics import (
     attach,
     figures,
 )
+from castcart.realtime.room_moderation import ModerationCommand, ModerationRefused
 from castcart.shows.service import get_show
 from castcart.web.context import AppContext
 from castcart.web.deps import Credentials, Ctx, PublicStore, Staff, staff_token

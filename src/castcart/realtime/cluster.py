@@ -171,9 +171,9 @@ class RedisCluster:
     def publish_to(
         self, store_id: str, show_id: str, type_: str, payload: dict[str, Any], count: int = 0
     ) -> None:
-        from castcart.realtime.hub import _encode_parts
+        from castcart.realtime.frames import encode_parts
 
-        head, tail = _encode_parts(type_, payload)
+        head, tail = encode_parts(type_, payload)
         keys = _Keys(store_id, show_id)
         self.enqueue(
             "publish",
@@ -250,7 +250,7 @@ class RedisShowChannel:
             likes=int(likes or 0),
             viewers=int(viewers) if viewers is not None else None,
         )
-        self.hub.peak_viewers = max(self.hub.peak_viewers, int(peak or 0))
+        self.hub.presence.peak_viewers = max(self.hub.presence.peak_viewers, int(peak or 0))
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._tail()), loop.create_task(self._heartbeat())]
 
@@ -299,7 +299,7 @@ class RedisShowChannel:
 
     def presence(self, leaving: bool = False) -> None:
         k = self.keys
-        share = "" if leaving else json.dumps(self.hub.presence_snapshot())
+        share = "" if leaving else json.dumps(self.hub.presence.snapshot())
         self.cluster.enqueue(
             "presence",
             [k.presence, k.seq, k.stream, k.epoch, k.last_viewers, k.peak, k.likes],
@@ -318,7 +318,7 @@ class RedisShowChannel:
         data = json.loads(_decode(result))
         cc = data.get("cc") or {}
         lg = data.get("lg") or {}
-        self.hub.set_presence(
+        self.hub.presence.set_cluster(
             int(data["total"]),
             int(data["peak"]),
             {str(k): int(v) for k, v in cc.items()} if isinstance(cc, dict) else {},
