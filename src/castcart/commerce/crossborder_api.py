@@ -20,8 +20,6 @@ from castcart.commerce.models import Order
 from castcart.commerce.pricing import percent_of
 from castcart.commerce.promotions import check_coupon, find_coupon
 from castcart.commerce.schemas import (
-    AddressFieldOut,
-    AddressFormOut,
     CouponStatusOut,
     DeliveryPromiseOut,
     NoteMessageOut,
@@ -46,7 +44,7 @@ from castcart.core.errors import (
 )
 from castcart.core.settings import Settings
 from castcart.tax.messages import NoteMessage, note_message
-from castcart.web.deps import Credentials, Ctx, CurrentShopper, PublicStore, Staff, get_staff
+from castcart.web.deps import Credentials, Ctx, CurrentShopper, Staff, get_staff
 from castcart.web.errors import ERROR_RESPONSES
 
 ObjectId = Annotated[str, Path(max_length=32)]
@@ -252,40 +250,6 @@ def quote_cart(ctx: Ctx, shopper: CurrentShopper, data: QuoteIn) -> QuoteOut:
         payment_methods=[PaymentMethodOut(**m) for m in result.payment_methods],
         notes=result.notes,
         note_messages=[_note_out(note_message(n)) for n in result.notes],
-    )
-
-
-@shop_router.get("/checkout/address-form/{country}", response_model=AddressFormOut)
-def address_form(
-    store: PublicStore,  # declares {store_slug}; an unknown store is a 404
-    country: Annotated[str, Path(pattern="^[A-Za-z]{2}$")],
-    locale: Annotated[str, Query(pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en",
-) -> AddressFormOut:
-    """The shipping-address form for a destination: fields in the country's order, labels
-    (in ``locale`` where the pages have a translation), required flags, the state/province
-    list (US, CA, BR, MX, AU, …) and the postal-code pattern checkout will enforce."""
-    from castcart.pages.i18n import SUPPORTED, catalog
-
-    lang = locale.split("-")[0]
-    try:
-        form = address.address_form(country, lang)
-    except address.AddressError as exc:
-        raise NotFoundError(f"no address format for {country!r}", code="unknown_country") from exc
-    labels = catalog(lang if lang in SUPPORTED else "en")
-    return AddressFormOut(
-        country=form.country,
-        postal_code_pattern=form.postal_code_pattern,
-        fields=[
-            AddressFieldOut(
-                name=f.name,
-                label=labels.get(f.label_key, f.label_key),
-                label_key=f.label_key,
-                required=f.required,
-                choices=[{"code": c, "name": n} for c, n in f.choices],
-                example=f.example,
-            )
-            for f in form.fields
-        ],
     )
 
 

@@ -7,5 +7,9 @@ from castcart.core.modules import DomainModule
 MODULE = DomainModule(
     "pages",
     install=("castcart.pages:install",),
-    routers=("castcart.pages.admin_orders:router", "castcart.pages.order_page:router"),
+    routers=(
+        "castcart.pages.admin_orders:router",
+        "castcart.pages.order_page:router",
+        "castcart.pages.address_form_api:router",
+    ),
 )
