@@ -21,7 +21,11 @@ pytestmark = pytest.mark.parametrize(
 
 
 def _flush(app: FastAPI) -> None:
-    app.state.audit_recorder.flush()
+    from castcart.audit import AuditRecorder
+
+    recorder = app.state.ctx.services.get(AuditRecorder)
+    assert recorder is not None
+    recorder.flush()
 
 
 def _live_show(api: Api) -> dict[str, Any]:

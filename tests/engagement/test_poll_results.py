@@ -19,7 +19,7 @@ def test_a_burst_makes_one_results_event_and_close_supersedes_the_rest(
 ) -> None:
     ctx = app.state.ctx
     # an interval longer than the test: after the first flush nothing more is due
-    app.state.poll_results = PollResultsPublisher(ctx.db, ctx.bus, interval=3600)
+    ctx.services.provide(PollResultsPublisher, PollResultsPublisher(ctx.db, ctx.bus, interval=3600))
     seen: list[DomainEvent] = []
     first = threading.Event()
 

@@ -1,5 +1,5 @@
 """Chat translation and captions as viewers get them: over a real WebSocket to a uvicorn
-server, with the app's own wiring (``app.state.chat_translator_for``) and real Apertium."""
+server, with the app's own wiring (the ``ChatTranslation`` service) and real Apertium."""
 
 from __future__ import annotations
 

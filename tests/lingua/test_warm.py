@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from castcart.lingua.service import StoreChatTranslators
 from castcart.web.app import create_app
 from tests.conftest import make_settings
 from tests.helpers import Api
@@ -36,7 +37,8 @@ def test_stores_with_a_show_due_have_their_detectors_built_before_serving(
 
     app = create_app(settings, background_tasks=True)
     with TestClient(app):
-        built = app.state.chat_translator_for._built
+        translators = app.state.ctx.services.get(StoreChatTranslators)
+        built = translators._built
         assert set(built) == {due["store"]["id"]}
         translator = built[due["store"]["id"]][1]
         assert translator.languages == {"en", "es", "pt"}

@@ -14,6 +14,7 @@ from websockets.asyncio.client import connect
 
 from castcart.media import audio_tap_url
 from castcart.media.playlists import ENDLIST, master_variants
+from castcart.media.supervisor import IngestSupervisor
 from tests.conftest import LiveServer
 from tests.helpers import PASSWORD
 from tests.media.streaming import (
@@ -336,7 +337,7 @@ def test_a_wrong_key_gets_a_clear_refusal_and_changes_nothing(
             )
             assert stream["state"] == "waiting"
             assert stream["hls_url"] is None
-            supervisor = media_server.app.state.media_supervisor  # type: ignore[attr-defined]
+            supervisor = media_server.app.state.ctx.services.get(IngestSupervisor)  # type: ignore[attr-defined]
             assert supervisor.refused == 1
             assert supervisor.publishers == {}
 

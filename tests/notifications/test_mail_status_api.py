@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from castcart.notifications.api import MailKind
 from castcart.notifications.compose import KINDS
+from castcart.notifications.subscriber import OrderMails
 from tests.helpers import PASSWORD, Api, bearer
 from tests.notifications.test_order_mails import (  # noqa: F401 (fixtures)
     Inbox,
@@ -87,7 +88,7 @@ def test_a_failed_mail_shows_its_tries_and_resend_sends_it(
 ) -> None:
     bought = _buy(api, "en")
     api.pay(bought["shopper"], bought["order"]["id"])  # nothing listens on smtp_port yet
-    app.state.order_mails.flush()
+    app.state.ctx.services.get(OrderMails).flush()
     [mail] = _mails(api, bought)
     assert (mail["kind"], mail["status"], mail["attempts"]) == ("order_paid", "pending", 1)
     assert mail["last_error"]

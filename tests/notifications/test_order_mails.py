@@ -26,6 +26,7 @@ from castcart.core.settings import Settings
 from castcart.events import OrderPaid
 from castcart.money.display import format_money
 from castcart.notifications.models import SentNotification
+from castcart.notifications.subscriber import OrderMails
 from tests.cluster import free_port
 from tests.conftest import make_settings
 from tests.helpers import Api, bearer
@@ -97,7 +98,7 @@ def _buy(api: Api, locale: str = "de") -> dict[str, Any]:
 
 def _wait_for(inbox: Inbox, count: int, app: FastAPI) -> None:
     for _ in range(100):
-        app.state.order_mails.flush()
+        app.state.ctx.services.get(OrderMails).flush()
         if len(inbox.messages) >= count:
             return
         time.sleep(0.05)  # aiosmtpd hands the message over on its own loop
@@ -143,7 +144,7 @@ def test_paid_order_gets_one_confirmation_in_the_shoppers_language(
     assert app.state.ctx.outbox.recover(now=later) >= 1
     assert len(seen) == 2
     app.state.ctx.bus.publish(OrderPaid.model_validate(seen[0].model_dump()))
-    app.state.order_mails.flush()
+    app.state.ctx.services.get(OrderMails).flush()
     assert len(inbox.messages) == 1
     with app.state.ctx.db.read() as session:
         rows = session.scalars(select(SentNotification)).all()
@@ -187,7 +188,7 @@ def test_smtp_down_keeps_the_mail_pending_and_the_retry_sends_it(
     order = bought["order"]
     with caplog.at_level(logging.WARNING, logger="castcart.notifications"):
         api.pay(bought["shopper"], order["id"])  # nothing listens on smtp_port yet
-        app.state.order_mails.flush()
+        app.state.ctx.services.get(OrderMails).flush()
     assert (
         api.ok("GET", f"/api/v1/orders/{order['id']}", headers=bought["store"]["headers"])["status"]
         == "paid"
@@ -205,8 +206,8 @@ def test_smtp_down_keeps_the_mail_pending_and_the_retry_sends_it(
     controller.start()
     try:
         time.sleep(0.05)  # past next_attempt_at (retry interval 0.01 s)
-        assert app.state.order_mails.retry_due() == 1
-        assert app.state.order_mails.retry_due() == 0  # sent rows are done
+        assert app.state.ctx.services.get(OrderMails).retry_due() == 1
+        assert app.state.ctx.services.get(OrderMails).retry_due() == 0  # sent rows are done
         for _ in range(40):
             if box.messages:
                 break
@@ -229,7 +230,7 @@ def test_no_smtp_configured_sends_nothing_and_logs(
         api = Api(client)
         bought = _buy(api, "en")
         api.pay(bought["shopper"], bought["order"]["id"])
-        app.state.order_mails.flush()
+        app.state.ctx.services.get(OrderMails).flush()
         with app.state.ctx.db.read() as session:
             assert session.scalars(select(SentNotification)).all() == []
     assert any("no SMTP server configured" in r.getMessage() for r in caplog.records)
@@ -259,8 +260,8 @@ def test_a_cancelled_order_tells_the_shopper_once_in_their_language(
     assert "ha sido cancelado" in _body(mail, "plain")
     assert mail["Content-Language"] == "es"
     # the relay redelivering the event (or a second node) mails nothing more
-    app.state.order_mails.on_event(cancelled[0])
-    app.state.order_mails.flush()
+    app.state.ctx.services.get(OrderMails).on_event(cancelled[0])
+    app.state.ctx.services.get(OrderMails).flush()
     time.sleep(0.2)
     assert len(inbox.messages) == 1
     with app.state.ctx.db.read() as session:
@@ -291,7 +292,7 @@ def test_an_erased_shoppers_waiting_mails_are_never_sent(
     bought = _buy(api, "en")
     order = bought["order"]
     api.pay(bought["shopper"], order["id"])  # SMTP is down: the confirmation waits
-    app.state.order_mails.flush()
+    app.state.ctx.services.get(OrderMails).flush()
     with app.state.ctx.db.read() as session:
         [row] = session.scalars(select(SentNotification)).all()
         assert row.status == "pending"
@@ -309,7 +310,7 @@ def test_an_erased_shoppers_waiting_mails_are_never_sent(
     controller.start()
     try:
         time.sleep(0.05)  # past next_attempt_at
-        assert app.state.order_mails.retry_due() == 0
+        assert app.state.ctx.services.get(OrderMails).retry_due() == 0
     finally:
         controller.stop()
     assert box.messages == []

@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 
 from castcart.core.settings import Settings
 from castcart.demo.seed import seed_demo
+from castcart.notifications.subscriber import OrderMails
 from castcart.pages.i18n import catalog
 from castcart.web.app import create_app
 from tests.cluster import free_port
@@ -65,7 +66,7 @@ def _paid_order(site: Site) -> dict[str, Any]:
             shopper, country="DE", payment_method="card", contact_email="lena@example.com"
         )
         api.pay(shopper, order["id"])
-    site.app.state.order_mails.flush()  # the first try: SMTP is down
+    site.app.state.ctx.services.get(OrderMails).flush()  # the first try: SMTP is down
     return dict(order)
 
 
@@ -103,7 +104,7 @@ def test_owner_sees_a_failed_mail_and_resends_it(
         assert answer.value.request.headers.get("x-csrf-token")
         page.locator("#cc-admin-msg", has_text="Order confirmation queued").wait_for()
         for _ in range(100):
-            site.app.state.order_mails.flush()
+            site.app.state.ctx.services.get(OrderMails).flush()
             if box.messages:
                 break
             time.sleep(0.05)

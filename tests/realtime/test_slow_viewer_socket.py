@@ -31,13 +31,16 @@ def test_a_stalled_viewer_gets_4408_when_it_reads_again(app: FastAPI, api: Api) 
     slug = store["store"]["slug"]
     slow = api.shopper(store)
     # a small queue and no chat batching, so a few hundred host lines overflow it
-    app.state.realtime = RealtimeHub(
-        app.state.ctx.bus,
-        HubLimits(
-            send_queue=16,
-            chat_burst=100_000,
-            chat_batch_after=1_000_000,
-            flood=FloodLimits(strikes=1_000_000),
+    app.state.ctx.services.provide(
+        RealtimeHub,
+        RealtimeHub(
+            app.state.ctx.bus,
+            HubLimits(
+                send_queue=16,
+                chat_burst=100_000,
+                chat_batch_after=1_000_000,
+                flood=FloodLimits(strikes=1_000_000),
+            ),
         ),
     )
 

@@ -29,9 +29,11 @@ async def recorder_lifespan(app: Any, background: bool) -> AsyncIterator[None]:
     if first_user(app, "audit"):
         recorder = AuditRecorder(app.state.ctx.db)
         recorder.attach(app.state.ctx.bus)
-        app.state.audit_recorder = recorder
+        app.state.ctx.services.provide(AuditRecorder, recorder)
     try:
         yield
     finally:
         if last_user(app, "audit"):
-            app.state.audit_recorder.close()
+            stopped = app.state.ctx.services.remove(AuditRecorder)
+            if stopped is not None:
+                stopped.close()

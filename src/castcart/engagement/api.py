@@ -8,7 +8,6 @@ staff role (owner, host, moderator: moderators often run the room's interaction)
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Request, status
@@ -53,8 +52,6 @@ shop_router = APIRouter(
     prefix="/api/v1/shop/{store_slug}/shows", tags=["engagement"], responses=ERROR_RESPONSES
 )
 
-_publisher_lock = threading.Lock()
-
 
 def results_publisher(request: Request) -> PollResultsPublisher:
     """The app's poll-results coalescer, made on first use."""
@@ -62,13 +59,10 @@ def results_publisher(request: Request) -> PollResultsPublisher:
 
 
 def publisher_for(app: FastAPI) -> PollResultsPublisher:
-    with _publisher_lock:
-        publisher: PollResultsPublisher | None = getattr(app.state, "poll_results", None)
-        if publisher is None:
-            ctx: AppContext = app.state.ctx
-            publisher = PollResultsPublisher(ctx.db, ctx.bus)
-            app.state.poll_results = publisher
-        return publisher
+    ctx: AppContext = app.state.ctx
+    return ctx.services.get_or_create(
+        PollResultsPublisher, lambda: PollResultsPublisher(ctx.db, ctx.bus)
+    )
 
 
 Publisher = Annotated[PollResultsPublisher, Depends(results_publisher)]
@@ -76,9 +70,8 @@ Publisher = Annotated[PollResultsPublisher, Depends(results_publisher)]
 
 def shutdown(app: FastAPI) -> None:
     """Stop the app's results coalescer (pending results frames are dropped)."""
-    with _publisher_lock:
-        publisher: PollResultsPublisher | None = getattr(app.state, "poll_results", None)
-        app.state.poll_results = None
+    ctx: AppContext = app.state.ctx
+    publisher = ctx.services.remove(PollResultsPublisher)
     if publisher is not None:
         publisher.close()
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from castcart.core.modules import DomainModule
@@ -21,6 +22,13 @@ MODULE = DomainModule(
 SUBSCRIBED_TYPES = ("shopper.erased",)
 
 
+@dataclass(frozen=True)
+class ErasureSubscriptions:
+    """How to stop engagement's ``shopper.erased`` handlers (a service on the app context)."""
+
+    stops: list[Callable[[], None]]
+
+
 @asynccontextmanager
 async def lifespan(app: Any, background: bool) -> AsyncIterator[None]:
     from castcart.events import DomainEvent
@@ -36,14 +44,14 @@ async def lifespan(app: Any, background: bool) -> AsyncIterator[None]:
 
     # the node where the erasure committed (or whose relay republished it) detaches the rows
     if first_user(app, "engagement"):
-        app.state.engagement_unsubscribe = [
-            ctx.bus.subscribe(t, on_erased, local_only=True) for t in SUBSCRIBED_TYPES
-        ]
+        stops = [ctx.bus.subscribe(t, on_erased, local_only=True) for t in SUBSCRIBED_TYPES]
+        ctx.services.provide(ErasureSubscriptions, ErasureSubscriptions(stops))
     try:
         yield
     finally:
         if last_user(app, "engagement"):
-            for stop in app.state.engagement_unsubscribe:
+            subscriptions = ctx.services.remove(ErasureSubscriptions)
+            for stop in subscriptions.stops if subscriptions is not None else ():
                 stop()
         from castcart.engagement.api import shutdown
 

@@ -14,6 +14,7 @@ from castcart.lingua.detect import LanguageDetectorService
 from castcart.lingua.languages import SUPPORTED, normalize_supported
 from castcart.lingua.settings import LinguaSettings
 from castcart.lingua.translator import Translator
+from castcart.realtime.chat import ChatTranslation
 from castcart.web.context import AppContext
 from castcart.web.deps import Ctx, Staff
 from castcart.web.errors import ERROR_RESPONSES
@@ -26,21 +27,20 @@ Text = Annotated[str, StringConstraints(max_length=2000)]
 
 def lingua_settings(ctx: AppContext) -> LinguaSettings:
     """The app's data dir and Redis win over the environment (tests build their own)."""
-    cached: LinguaSettings | None = getattr(ctx, "_lingua_settings", None)
-    if cached is None:
-        cached = LinguaSettings(data_dir=ctx.settings.data_dir, redis_url=ctx.settings.redis_url)
-        object.__setattr__(ctx, "_lingua_settings", cached)
-    return cached
-
-
-def install(app_state: object, ctx: AppContext) -> None:
-    """Give the real-time hub its chat translator (``app.state.chat_translator_for``)."""
-    app_state.chat_translator_for = service.StoreChatTranslators(  # type: ignore[attr-defined]
-        ctx.db, lingua_settings(ctx)
+    return ctx.services.get_or_create(
+        LinguaSettings,
+        lambda: LinguaSettings(data_dir=ctx.settings.data_dir, redis_url=ctx.settings.redis_url),
     )
 
 
-def warm(app_state: object, ctx: AppContext) -> int:
+def install(ctx: AppContext) -> None:
+    """Give the real-time rooms their chat translator (the ``ChatTranslation`` service)."""
+    translators = service.StoreChatTranslators(ctx.db, lingua_settings(ctx))
+    ctx.services.provide(service.StoreChatTranslators, translators)
+    ctx.services.provide(ChatTranslation, ChatTranslation(translators))
+
+
+def warm(ctx: AppContext) -> int:
     """At start-up: load the language models of every store with a show live or due within
     a day, so its first chat lines are not held up by a model load."""
     from castcart.core.clock import utcnow
@@ -48,8 +48,8 @@ def warm(app_state: object, ctx: AppContext) -> int:
 
     with ctx.db.read() as session:
         store_ids = stores_with_shows_on_air_or_due(session, utcnow())
-    translators: service.StoreChatTranslators = app_state.chat_translator_for  # type: ignore[attr-defined]
-    return translators.warm(store_ids)
+    translators = ctx.services.get(service.StoreChatTranslators)
+    return translators.warm(store_ids) if translators is not None else 0
 
 
 def translator(ctx: AppContext) -> Translator:

@@ -33,14 +33,14 @@ async def warm_lifespan(app: Any, background: bool) -> AsyncIterator[None]:
 
     if background:
         try:
-            await run_in_threadpool(warm, app.state, app.state.ctx)
+            await run_in_threadpool(warm, app.state.ctx)
         except Exception:  # a cold model costs a pause later, never a failed start
             logging.getLogger(__name__).exception("warming the language detectors failed")
     yield
 
 
 def install(app: Any) -> None:
-    """The real-time hub's chat translator (``app.state.chat_translator_for``)."""
+    """The real-time rooms' chat translator (the ``ChatTranslation`` service)."""
     from castcart.lingua.api import install as install_translators
 
-    install_translators(app.state, app.state.ctx)
+    install_translators(app.state.ctx)

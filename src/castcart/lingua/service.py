@@ -159,7 +159,7 @@ def chat_translator_for_store(
 
 
 class StoreChatTranslators:
-    """``store id -> ChatTranslator`` for the real-time hub (``app.state.chat_translator_for``).
+    """``store id -> ChatTranslator`` for the real-time hub (the ``ChatTranslation`` service).
 
     The hub asks once per show room, possibly on the event loop, so this returns a proxy at
     once; the proxy reads the store's languages and glossary in the hub's worker thread and

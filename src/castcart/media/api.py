@@ -16,6 +16,7 @@ from castcart.accounts.service import StaffPrincipal
 from castcart.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from castcart.media import playlists, service
 from castcart.media.state import StreamState
+from castcart.media.supervisor import IngestSupervisor
 from castcart.shows import service as shows
 from castcart.shows.models import Show
 from castcart.web.deps import Ctx, Staff
@@ -49,16 +50,21 @@ def _out(info: service.StreamInfo, staff: StaffPrincipal) -> StreamOut:
     )
 
 
+def _supervisor(request: Request) -> IngestSupervisor | None:
+    """The embedded ingest of this process (None: no background tasks here)."""
+    return request.app.state.ctx.services.get(IngestSupervisor)  # type: ignore[no-any-return]
+
+
 def _poke(request: Request) -> None:
-    supervisor = getattr(request.app.state, "media_supervisor", None)
+    supervisor = _supervisor(request)
     if supervisor is not None:
         supervisor.poke()
 
 
 def _rtmp_port(request: Request) -> int | None:
     """The embedded listener's port as bound (``CASTCART_MEDIA_RTMP_PORT=0``: any free one)."""
-    supervisor = getattr(request.app.state, "media_supervisor", None)
-    port = getattr(supervisor, "rtmp_port", None)
+    supervisor = _supervisor(request)
+    port = supervisor.rtmp_port if supervisor is not None else None
     return port if isinstance(port, int) else None
 
 

@@ -41,9 +41,10 @@ async def ingest_lifespan(app: Any, background: bool) -> AsyncIterator[None]:
     media = IngestSupervisor(app.state.ctx) if background else None
     if media is not None:
         await media.start()
-    app.state.media_supervisor = media
+        app.state.ctx.services.provide(IngestSupervisor, media)
     try:
         yield
     finally:
         if media is not None:
+            app.state.ctx.services.remove(IngestSupervisor)
             await media.stop()

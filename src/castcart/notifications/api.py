@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from castcart.commerce import orders
 from castcart.core.clock import utcnow
 from castcart.notifications import service
+from castcart.notifications.subscriber import OrderMails
 from castcart.web.deps import Ctx, Staff
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -69,7 +70,7 @@ def resend_order_mail(
         actor=staff.user_id,
         now=utcnow(),
     )
-    mails = getattr(request.app.state, "order_mails", None)
+    mails = ctx.services.get(OrderMails)
     if mails is not None:
         mails.queue(staff.store_id, order_id, kind)
     return MailStatusOut.model_validate(status)

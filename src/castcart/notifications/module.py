@@ -30,7 +30,7 @@ async def mail_lifespan(app: Any, background: bool) -> AsyncIterator[None]:
         if first_user(app, "notifications"):
             mails = OrderMails(ctx.db, ctx.settings)
             mails.attach(ctx.bus)
-            app.state.order_mails = mails
+            ctx.services.provide(OrderMails, mails)
             if background:
 
                 async def retry() -> None:
@@ -43,4 +43,6 @@ async def mail_lifespan(app: Any, background: bool) -> AsyncIterator[None]:
             yield
         finally:
             if last_user(app, "notifications"):
-                app.state.order_mails.close()
+                stopped = ctx.services.remove(OrderMails)
+                if stopped is not None:
+                    stopped.close()

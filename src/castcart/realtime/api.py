@@ -38,7 +38,7 @@ from castcart.core.errors import AuthenticationError, DomainError, NotFoundError
 from castcart.moderation import service as moderation
 from castcart.moderation.filters import WordFilterSet
 from castcart.realtime.caps import CLOSE_TOO_MANY, SocketCaps
-from castcart.realtime.chat import TranslatorFor
+from castcart.realtime.chat import ChatTranslation
 from castcart.realtime.connection import Close, Connection, Viewer
 from castcart.realtime.hub import RealtimeHub, ShowHub
 from castcart.realtime.metrics import (
@@ -147,6 +147,14 @@ class DatabaseModeration:
             raise ModerationRefused(exc.code, exc.message) from exc
 
 
+@dataclass(frozen=True)
+class MetricsSubscription:
+    """The app's metrics book and how to stop it counting (a service on the app context)."""
+
+    book: MetricsBook
+    detach: Callable[[], None]
+
+
 def install(app: FastAPI) -> None:
     """Wire the real-time side into the app at creation: the metrics book counts commerce
     events from the start (before any socket opens) and the staff metrics routes."""
@@ -158,17 +166,16 @@ def install(app: FastAPI) -> None:
         book = RedisMetricsBook(ctx.settings.redis_url)
     else:
         book = LocalMetricsBook()
-    app.state.metrics_book = book
-    app.state.metrics_detach = attach(book, ctx.bus)
+    ctx.services.provide(MetricsSubscription, MetricsSubscription(book, attach(book, ctx.bus)))
     app.include_router(staff_router)
 
 
 def shutdown(app: FastAPI) -> None:
     """On app shutdown (on the serving loop): close every room's sockets with 1001 and stop
     counting metrics."""
-    hub: RealtimeHub | None = getattr(app.state, "realtime", None)
+    ctx: AppContext = app.state.ctx
+    hub = ctx.services.remove(RealtimeHub)
     if hub is not None:
-        app.state.realtime = None
         try:
             current: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
@@ -178,22 +185,23 @@ def shutdown(app: FastAPI) -> None:
         elif not hub.loop.is_closed():  # hub state belongs to the loop serving the sockets
             with contextlib.suppress(RuntimeError):
                 hub.loop.call_soon_threadsafe(hub.close)
-    detach: Callable[[], None] | None = getattr(app.state, "metrics_detach", None)
-    if detach is not None:
-        detach()
-        app.state.metrics_detach = None
+    subscription = ctx.services.remove(MetricsSubscription)
+    if subscription is not None:
+        subscription.detach()
 
 
 def realtime_hub(app: FastAPI) -> RealtimeHub:
     """The app's hub registry, created on first use (on the loop serving the sockets).
 
-    A chat translator comes from ``app.state.chat_translator_for`` (store id -> a
-    ``ChatTranslator`` or None) when the app sets one."""
-    hub: RealtimeHub | None = getattr(app.state, "realtime", None)
+    A chat translator comes from the app's ``ChatTranslation`` service (installed by
+    ``lingua``) when there is one."""
+    ctx: AppContext = app.state.ctx
+    hub = ctx.services.get(RealtimeHub)
     if hub is None:
-        ctx: AppContext = app.state.ctx
-        translator_for: TranslatorFor | None = getattr(app.state, "chat_translator_for", None)
-        book: MetricsBook | None = getattr(app.state, "metrics_book", None)
+        translation = ctx.services.get(ChatTranslation)
+        translator_for = translation.translator_for if translation is not None else None
+        subscription = ctx.services.get(MetricsSubscription)
+        book = subscription.book if subscription is not None else None
         cluster = None
         if ctx.settings.redis_url:
             from castcart.realtime.cluster import RedisCluster
@@ -206,7 +214,7 @@ def realtime_hub(app: FastAPI) -> RealtimeHub:
             cluster=cluster,
             book=book or LocalMetricsBook(),
         )
-        app.state.realtime = hub
+        ctx.services.provide(RealtimeHub, hub)
     return hub
 
 
@@ -430,12 +438,11 @@ async def live_channel(websocket: WebSocket, store_slug: str, show_id: str) -> N
 
 
 def _socket_caps(app: FastAPI) -> SocketCaps:
-    caps: SocketCaps | None = getattr(app.state, "socket_caps", None)
-    if caps is None:
-        settings = app.state.ctx.settings
-        caps = SocketCaps(settings.live_sockets_per_viewer, settings.live_sockets_per_address)
-        app.state.socket_caps = caps
-    return caps
+    settings = app.state.ctx.settings
+    return app.state.ctx.services.get_or_create(  # type: ignore[no-any-return]
+        SocketCaps,
+        lambda: SocketCaps(settings.live_sockets_per_viewer, settings.live_sockets_per_address),
+    )
 
 
 async def _serve(websocket: WebSocket, admission: _Admission, params: Any) -> None:
@@ -495,8 +502,7 @@ async def show_metrics(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId
     """The host console's live figures (the same as the ``metrics`` frame)."""
     staff.require("shows.read")
     currency = await run_in_threadpool(_show_currency, ctx, staff.store_id, show_id)
-    state = request.app.state
-    registry: RealtimeHub | None = getattr(state, "realtime", None)
+    registry = ctx.services.get(RealtimeHub)
     hub = registry.get(show_id) if registry is not None else None
     if hub is not None and hub.store_id == staff.store_id and hub.channel is None:
         if hub.loop is asyncio.get_running_loop():
@@ -504,9 +510,10 @@ async def show_metrics(ctx: Ctx, staff: Staff, request: Request, show_id: ShowId
         # another loop serves the sockets (e.g. a test client): ask that loop
         future = asyncio.run_coroutine_threadsafe(hub.metrics(), hub.loop)
         return await asyncio.wrap_future(future)
-    book: MetricsBook | None = getattr(state, "metrics_book", None)
-    if book is None:
+    subscription = ctx.services.get(MetricsSubscription)
+    if subscription is None:
         return figures(LiveFigures(), Counters(), currency)
+    book = subscription.book
     counters = await run_in_threadpool(book.counters, staff.store_id, show_id)
     live = await run_in_threadpool(book.live, staff.store_id, show_id)
     if live is None and hub is not None:

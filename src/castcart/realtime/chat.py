@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from castcart.core.ids import new_id
@@ -36,6 +37,14 @@ class ChatTranslator(Protocol):
 
 
 TranslatorFor = Callable[[str], ChatTranslator | None]  # store id -> its translator
+
+
+@dataclass(frozen=True)
+class ChatTranslation:
+    """The app's chat translation (a service on the app context, installed by ``lingua``):
+    the rooms ask it for a store's translator."""
+
+    translator_for: TranslatorFor
 
 
 class ChatPipeline:

@@ -31,9 +31,11 @@ async def live_guard_lifespan(app: Any, background: bool) -> AsyncIterator[None]
     if first_user(app, "live_guard"):
         guard = LiveGuard(app.state.ctx.db, app.state.ctx.bus)
         guard.attach()
-        app.state.live_guard = guard
+        app.state.ctx.services.provide(LiveGuard, guard)
     try:
         yield
     finally:
         if last_user(app, "live_guard"):
-            app.state.live_guard.close()
+            stopped = app.state.ctx.services.remove(LiveGuard)
+            if stopped is not None:
+                stopped.close()

@@ -1,4 +1,5 @@
-"""What every request handler needs: settings, database, event bus, payment gateways."""
+"""What every request handler needs: settings, database, event bus, payment gateways, and
+the services the domains installed (``ctx.services``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from castcart.commerce.payments import PaymentGateway, SandboxGateway
 from castcart.core.db import Database
 from castcart.core.failpoints import failpoint
+from castcart.core.services import Services
 from castcart.core.settings import Settings
 from castcart.events import DomainEvent, InProcessEventBus
 from castcart.events.outbox import OutboxRelay, stage
@@ -24,6 +26,8 @@ class AppContext:
     bus: InProcessEventBus = field(default_factory=InProcessEventBus)
     gateways: dict[str, PaymentGateway] = field(default_factory=dict)
     outbox: OutboxRelay = field(init=False)
+    # what the domains installed into the running app, by class (castcart.core.services)
+    services: Services = field(default_factory=Services)
 
     def __post_init__(self) -> None:
         if self.settings.redis_url and type(self.bus) is InProcessEventBus:

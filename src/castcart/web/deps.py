@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import threading
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -20,41 +19,38 @@ from castcart.accounts.service import (
     staff_principal,
 )
 from castcart.core.errors import AuthenticationError, PermissionDeniedError
+from castcart.core.settings import Settings
 from castcart.core.throttle import Throttles
 from castcart.web.context import AppContext
 
 _bearer = HTTPBearer(auto_error=False, description="staff or shopper token")
 
 
-_throttles_lock = threading.Lock()
-
-
 def get_throttles(request: Request) -> Throttles:
     """The app's counters (login failures, guest sessions), made on first use: in memory, or
     on Redis when the app has one."""
-    state = request.app.state
-    with _throttles_lock:
-        throttles: Throttles | None = getattr(state, "throttles", None)
-        if throttles is None:
-            settings = state.ctx.settings
-            window = None
-            if settings.redis_url:  # shared by every node (core/throttle_redis.py)
-                from castcart.core.throttle_redis import RedisSlidingWindow, redis_client
+    ctx: AppContext = request.app.state.ctx
+    return ctx.services.get_or_create(Throttles, lambda: _make_throttles(ctx.settings))
 
-                client = redis_client(settings.redis_url)
 
-                def window(name: str, limit: int, seconds: float) -> RedisSlidingWindow:
-                    return RedisSlidingWindow(client, name, limit, seconds)
+def _make_throttles(settings: Settings) -> Throttles:
+    window = None
+    if settings.redis_url:  # shared by every node (core/throttle_redis.py)
+        from castcart.core.throttle_redis import RedisSlidingWindow, redis_client
 
-            throttles = state.throttles = Throttles(
-                login_failures=settings.login_max_failures,
-                login_address_failures=settings.login_max_failures_per_address,
-                login_window=settings.login_window_seconds,
-                guest_sessions=settings.effective_guest_sessions_per_address,
-                guest_window=settings.guest_sessions_window_seconds,
-                window=window,
-            )
-        return throttles
+        client = redis_client(settings.redis_url)
+
+        def window(name: str, limit: int, seconds: float) -> RedisSlidingWindow:
+            return RedisSlidingWindow(client, name, limit, seconds)
+
+    return Throttles(
+        login_failures=settings.login_max_failures,
+        login_address_failures=settings.login_max_failures_per_address,
+        login_window=settings.login_window_seconds,
+        guest_sessions=settings.effective_guest_sessions_per_address,
+        guest_window=settings.guest_sessions_window_seconds,
+        window=window,
+    )
 
 
 def client_address(request: Request) -> str:
