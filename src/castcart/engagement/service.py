@@ -34,6 +34,7 @@ from castcart.core.errors import (
 )
 from castcart.engagement import draw
 from castcart.engagement.eligibility import is_banned
+from castcart.engagement.errors import EngagementErrorCode
 from castcart.engagement.models import (
     Giveaway,
     GiveawayEntry,
@@ -63,13 +64,15 @@ def _running_show(session: Session, store_id: str, show_id: str) -> Show:
     """A show that can still host engagement: scheduled, live (or interrupted), not ended."""
     show = get_show(session, store_id, show_id)
     if show.status == ENDED:
-        raise ConflictError("the show has ended", code="show_ended")
+        raise ConflictError("the show has ended", code=EngagementErrorCode.SHOW_ENDED)
     return show
 
 
 def _check_participant(session: Session, store_id: str, show_id: str, shopper_id: str) -> None:
     if is_banned(session, store_id, show_id, shopper_id):
-        raise PermissionDeniedError("you cannot take part in this show", code="banned")
+        raise PermissionDeniedError(
+            "you cannot take part in this show", code=EngagementErrorCode.BANNED
+        )
 
 
 def _display_names(session: Session, shopper_ids: Sequence[str]) -> dict[str, str]:
@@ -92,7 +95,7 @@ def get_poll(
         query = query.with_for_update(read=lock == "share")
     poll = session.scalar(query)
     if poll is None or poll.store_id != store_id or poll.show_id != show_id:
-        raise NotFoundError("poll not found", code="poll_not_found")
+        raise NotFoundError("poll not found", code=EngagementErrorCode.POLL_NOT_FOUND)
     return poll
 
 
@@ -121,7 +124,9 @@ def open_poll(
     current = session.scalar(select(Poll.id).where(Poll.show_id == show.id, Poll.status == "open"))
     if current is not None:
         raise ConflictError(
-            "close the open poll first", code="poll_already_open", details={"poll_id": current}
+            "close the open poll first",
+            code=EngagementErrorCode.POLL_ALREADY_OPEN,
+            details={"poll_id": current},
         )
     poll = Poll(
         store_id=store_id,
@@ -136,7 +141,9 @@ def open_poll(
     try:
         session.flush()
     except IntegrityError as exc:  # two staff opening at once: the partial index decides
-        raise ConflictError("close the open poll first", code="poll_already_open") from exc
+        raise ConflictError(
+            "close the open poll first", code=EngagementErrorCode.POLL_ALREADY_OPEN
+        ) from exc
     outbox.append(
         PollOpened(
             store_id=store_id,
@@ -156,24 +163,28 @@ def vote(
     """One vote per shopper; a second one is a 409 ``already_voted`` (votes are final)."""
     poll = get_poll(session, store_id, show_id, poll_id, lock="share")
     if poll.status != "open":
-        raise ConflictError("the poll is closed", code="poll_closed")
+        raise ConflictError("the poll is closed", code=EngagementErrorCode.POLL_CLOSED)
     _running_show(session, store_id, show_id)
     if option >= len(poll.options):
         raise UnprocessableError(
-            "no such option", code="invalid_option", details={"options": len(poll.options)}
+            "no such option",
+            code=EngagementErrorCode.INVALID_OPTION,
+            details={"options": len(poll.options)},
         )
     _check_participant(session, store_id, show_id, shopper_id)
     existing = session.scalar(
         select(PollVote.id).where(PollVote.poll_id == poll.id, PollVote.shopper_id == shopper_id)
     )
     if existing is not None:
-        raise ConflictError("you have already voted", code="already_voted")
+        raise ConflictError("you have already voted", code=EngagementErrorCode.ALREADY_VOTED)
     row = PollVote(poll_id=poll.id, shopper_id=shopper_id, option_index=option)
     session.add(row)
     try:
         session.flush()
     except IntegrityError as exc:  # the same shopper's concurrent second vote
-        raise ConflictError("you have already voted", code="already_voted") from exc
+        raise ConflictError(
+            "you have already voted", code=EngagementErrorCode.ALREADY_VOTED
+        ) from exc
     return row
 
 
@@ -235,7 +246,7 @@ def get_giveaway(
         query = query.with_for_update(read=lock == "share")
     giveaway = session.scalar(query)
     if giveaway is None or giveaway.store_id != store_id or giveaway.show_id != show_id:
-        raise NotFoundError("giveaway not found", code="giveaway_not_found")
+        raise NotFoundError("giveaway not found", code=EngagementErrorCode.GIVEAWAY_NOT_FOUND)
     return giveaway
 
 
@@ -254,7 +265,7 @@ def open_giveaway(
     if current is not None:
         raise ConflictError(
             "draw the open giveaway first",
-            code="giveaway_already_open",
+            code=EngagementErrorCode.GIVEAWAY_ALREADY_OPEN,
             details={"giveaway_id": current},
         )
     seed = draw.new_seed()
@@ -275,7 +286,9 @@ def open_giveaway(
     try:
         session.flush()
     except IntegrityError as exc:
-        raise ConflictError("draw the open giveaway first", code="giveaway_already_open") from exc
+        raise ConflictError(
+            "draw the open giveaway first", code=EngagementErrorCode.GIVEAWAY_ALREADY_OPEN
+        ) from exc
     outbox.append(
         GiveawayOpened(
             store_id=store_id,
@@ -296,7 +309,7 @@ def enter_giveaway(
 ) -> GiveawayEntry:
     giveaway = get_giveaway(session, store_id, show_id, giveaway_id, lock="share")
     if giveaway.status != "open":
-        raise ConflictError("the giveaway has been drawn", code="giveaway_drawn")
+        raise ConflictError("the giveaway has been drawn", code=EngagementErrorCode.GIVEAWAY_DRAWN)
     _running_show(session, store_id, show_id)
     _check_participant(session, store_id, show_id, shopper_id)
     existing = session.scalar(
@@ -305,13 +318,15 @@ def enter_giveaway(
         )
     )
     if existing is not None:
-        raise ConflictError("you have already entered", code="already_entered")
+        raise ConflictError("you have already entered", code=EngagementErrorCode.ALREADY_ENTERED)
     entry = GiveawayEntry(giveaway_id=giveaway.id, shopper_id=shopper_id)
     session.add(entry)
     try:
         session.flush()
     except IntegrityError as exc:
-        raise ConflictError("you have already entered", code="already_entered") from exc
+        raise ConflictError(
+            "you have already entered", code=EngagementErrorCode.ALREADY_ENTERED
+        ) from exc
     return entry
 
 
@@ -387,7 +402,8 @@ def verify_giveaway(
     giveaway = get_giveaway(session, store_id, show_id, giveaway_id)
     if giveaway.status != "drawn":
         raise ConflictError(
-            "the seed is revealed at the draw; verify afterwards", code="giveaway_not_drawn"
+            "the seed is revealed at the draw; verify afterwards",
+            code=EngagementErrorCode.GIVEAWAY_NOT_DRAWN,
         )
     tickets = _tickets(session, giveaway.id)
     recomputed = draw.draw_winners(giveaway.seed, tickets, giveaway.winners_count)
@@ -457,7 +473,7 @@ def get_quiz(
         query = query.with_for_update(read=lock == "share")
     quiz = session.scalar(query)
     if quiz is None or quiz.store_id != store_id or quiz.show_id != show_id:
-        raise NotFoundError("quiz not found", code="quiz_not_found")
+        raise NotFoundError("quiz not found", code=EngagementErrorCode.QUIZ_NOT_FOUND)
     return quiz
 
 
@@ -473,7 +489,9 @@ def open_quiz(
     current = session.scalar(select(Quiz.id).where(Quiz.show_id == show.id, Quiz.status == "open"))
     if current is not None:
         raise ConflictError(
-            "reveal the open quiz first", code="quiz_already_open", details={"quiz_id": current}
+            "reveal the open quiz first",
+            code=EngagementErrorCode.QUIZ_ALREADY_OPEN,
+            details={"quiz_id": current},
         )
     quiz = Quiz(
         store_id=store_id,
@@ -491,7 +509,9 @@ def open_quiz(
     try:
         session.flush()
     except IntegrityError as exc:
-        raise ConflictError("reveal the open quiz first", code="quiz_already_open") from exc
+        raise ConflictError(
+            "reveal the open quiz first", code=EngagementErrorCode.QUIZ_ALREADY_OPEN
+        ) from exc
     outbox.append(
         QuizQuestion(
             store_id=store_id,
@@ -510,11 +530,13 @@ def answer_quiz(
 ) -> QuizAnswer:
     quiz = get_quiz(session, store_id, show_id, quiz_id, lock="share")
     if quiz.status != "open":
-        raise ConflictError("the answer has been revealed", code="quiz_revealed")
+        raise ConflictError("the answer has been revealed", code=EngagementErrorCode.QUIZ_REVEALED)
     _running_show(session, store_id, show_id)
     if option >= len(quiz.options):
         raise UnprocessableError(
-            "no such option", code="invalid_option", details={"options": len(quiz.options)}
+            "no such option",
+            code=EngagementErrorCode.INVALID_OPTION,
+            details={"options": len(quiz.options)},
         )
     _check_participant(session, store_id, show_id, shopper_id)
     existing = session.scalar(
@@ -523,13 +545,15 @@ def answer_quiz(
         )
     )
     if existing is not None:
-        raise ConflictError("you have already answered", code="already_answered")
+        raise ConflictError("you have already answered", code=EngagementErrorCode.ALREADY_ANSWERED)
     answer = QuizAnswer(quiz_id=quiz.id, shopper_id=shopper_id, option_index=option)
     session.add(answer)
     try:
         session.flush()
     except IntegrityError as exc:
-        raise ConflictError("you have already answered", code="already_answered") from exc
+        raise ConflictError(
+            "you have already answered", code=EngagementErrorCode.ALREADY_ANSWERED
+        ) from exc
     return answer
 
 
@@ -555,7 +579,9 @@ def _reward_coupon(session: Session, quiz: Quiz, expires_at: datetime) -> tuple[
                 raise
             continue
         return coupon.id, coupon.code
-    raise ConflictError("could not mint a unique coupon code; retry", code="coupon_code_taken")
+    raise ConflictError(
+        "could not mint a unique coupon code; retry", code=EngagementErrorCode.COUPON_CODE_TAKEN
+    )
 
 
 def reveal_quiz(
@@ -613,9 +639,11 @@ def reward(session: Session, store_id: str, show_id: str, quiz_id: str, shopper_
         select(QuizAnswer).where(QuizAnswer.quiz_id == quiz.id, QuizAnswer.shopper_id == shopper_id)
     )
     if answer is None:
-        raise NotFoundError("you did not answer this quiz", code="not_answered")
+        raise NotFoundError("you did not answer this quiz", code=EngagementErrorCode.NOT_ANSWERED)
     if quiz.status != "revealed":
-        raise ConflictError("the answer is not revealed yet", code="quiz_not_revealed")
+        raise ConflictError(
+            "the answer is not revealed yet", code=EngagementErrorCode.QUIZ_NOT_REVEALED
+        )
     return Reward(quiz, answer)
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from castcart.core.errors import UnprocessableError
 from castcart.lingua import catalog_drafts, service
 from castcart.lingua.detect import LanguageDetectorService
+from castcart.lingua.errors import LinguaErrorCode
 from castcart.lingua.languages import SUPPORTED, normalize_supported
 from castcart.lingua.settings import LinguaSettings
 from castcart.lingua.translator import Translator
@@ -173,7 +174,8 @@ def translate(ctx: Ctx, staff: Staff, data: TranslateIn) -> TranslateOut:
         found = LanguageDetectorService({*languages, target}).detect(" ".join(data.texts))
         if found.lang is None:
             raise UnprocessableError(
-                "could not detect the language; give source", code="language_undetected"
+                "could not detect the language; give source",
+                code=LinguaErrorCode.LANGUAGE_UNDETECTED,
             )
         source = found.lang
     texts = translator(ctx).translate(data.texts, source, target, glossary)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from castcart.catalog.models import Product, ProductTranslation
 from castcart.catalog.service import get_product
 from castcart.core.errors import NotFoundError, UnprocessableError
+from castcart.lingua.errors import LinguaErrorCode
 from castcart.lingua.glossary import Glossary
 from castcart.lingua.languages import normalize_supported
 from castcart.lingua.translator import Translator
@@ -29,11 +30,13 @@ def _source(product: Product, source_locale: str | None) -> ProductTranslation:
                 return t
         raise UnprocessableError(
             f"the product has no {source_locale!r} copy to translate from",
-            code="source_locale_missing",
+            code=LinguaErrorCode.SOURCE_LOCALE_MISSING,
         )
     merchant = [t for t in product.translations if t.origin == "merchant"]
     if not merchant:
-        raise UnprocessableError("the product has no merchant copy", code="source_locale_missing")
+        raise UnprocessableError(
+            "the product has no merchant copy", code=LinguaErrorCode.SOURCE_LOCALE_MISSING
+        )
     return merchant[0]
 
 
@@ -121,4 +124,4 @@ def approve_translation(session: Session, store_id: str, product_id: str, locale
             t.status = "published"
             session.flush()
             return
-    raise NotFoundError(f"no {locale!r} translation", code="translation_not_found")
+    raise NotFoundError(f"no {locale!r} translation", code=LinguaErrorCode.TRANSLATION_NOT_FOUND)

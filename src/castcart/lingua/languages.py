@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from castcart.core.errors import UnprocessableError
+from castcart.lingua.errors import LinguaErrorCode
 
 # The languages castcart ships UI strings for, plus those Apertium pairs reach. A store
 # chooses its audience languages among these.
@@ -23,7 +24,9 @@ def normalize(code: str) -> str:
     """``pt-BR`` -> ``pt``; raises for anything that is not a language tag."""
     code = code.strip()
     if not _TAG.match(code):
-        raise UnprocessableError(f"not a language tag: {code!r}", code="invalid_language")
+        raise UnprocessableError(
+            f"not a language tag: {code!r}", code=LinguaErrorCode.INVALID_LANGUAGE
+        )
     base = code.replace("_", "-").split("-")[0].lower()
     return _LEGACY.get(base, base)
 
@@ -33,7 +36,7 @@ def normalize_supported(code: str) -> str:
     if lang not in SUPPORTED:
         raise UnprocessableError(
             f"language {lang!r} is not supported",
-            code="unsupported_language",
+            code=LinguaErrorCode.UNSUPPORTED_LANGUAGE,
             details={"supported": sorted(SUPPORTED)},
         )
     return lang

@@ -16,6 +16,7 @@ from castcart.core.db import Database
 from castcart.core.errors import ConflictError, NotFoundError, UnprocessableError
 from castcart.lingua.cache import DatabaseCache, RedisCache, SharedCache, TranslationCache
 from castcart.lingua.engines import build_engines
+from castcart.lingua.errors import LinguaErrorCode
 from castcart.lingua.glossary import Glossary
 from castcart.lingua.languages import normalize_supported
 from castcart.lingua.models import GlossaryTerm, StoreLanguages
@@ -42,7 +43,7 @@ def set_store_languages(session: Session, store_id: str, languages: Sequence[str
             codes.append(lang)
     if not codes or len(codes) > MAX_LANGUAGES:
         raise UnprocessableError(
-            f"between 1 and {MAX_LANGUAGES} languages", code="invalid_language_count"
+            f"between 1 and {MAX_LANGUAGES} languages", code=LinguaErrorCode.INVALID_LANGUAGE_COUNT
         )
     row = session.get(StoreLanguages, store_id)
     if row is None:
@@ -74,16 +75,18 @@ def add_term(
     """A protected term (no target) or a preferred translation (source, target, text)."""
     term = " ".join(term.split())
     if not term:
-        raise UnprocessableError("the term is empty", code="empty_term")
+        raise UnprocessableError("the term is empty", code=LinguaErrorCode.EMPTY_TERM)
     if target_lang or translation:
         if not (source_lang and target_lang and translation and translation.strip()):
             raise UnprocessableError(
                 "a preferred translation needs source_lang, target_lang and translation",
-                code="incomplete_glossary_entry",
+                code=LinguaErrorCode.INCOMPLETE_GLOSSARY_ENTRY,
             )
         source, target = normalize_supported(source_lang), normalize_supported(target_lang)
         if source == target:
-            raise UnprocessableError("source and target are the same", code="same_language")
+            raise UnprocessableError(
+                "source and target are the same", code=LinguaErrorCode.SAME_LANGUAGE
+            )
         text = translation.strip()
     else:
         source, target, text = "", "", ""
@@ -96,7 +99,9 @@ def add_term(
         )
     )
     if duplicate is not None:
-        raise ConflictError("this glossary entry exists", code="duplicate_glossary_term")
+        raise ConflictError(
+            "this glossary entry exists", code=LinguaErrorCode.DUPLICATE_GLOSSARY_TERM
+        )
     row = GlossaryTerm(
         store_id=store_id, term=term, source_lang=source, target_lang=target, translation=text
     )
@@ -110,7 +115,7 @@ def delete_term(session: Session, store_id: str, term_id: str) -> None:
         delete(GlossaryTerm).where(GlossaryTerm.store_id == store_id, GlossaryTerm.id == term_id)
     )
     if not getattr(result, "rowcount", 0):
-        raise NotFoundError("glossary term not found", code="glossary_term_not_found")
+        raise NotFoundError("glossary term not found", code=LinguaErrorCode.GLOSSARY_TERM_NOT_FOUND)
 
 
 def load_glossary(session: Session, store_id: str) -> Glossary:

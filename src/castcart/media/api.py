@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from castcart.accounts.service import StaffPrincipal
 from castcart.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from castcart.media import playlists, service
+from castcart.media.errors import MediaErrorCode
 from castcart.media.state import StreamState
 from castcart.media.supervisor import IngestSupervisor
 from castcart.shows import service as shows
@@ -130,7 +131,9 @@ FormText = Annotated[str, Form(max_length=256)]
 def _check_secret(ctx: Ctx, secret: str) -> None:
     expected = ctx.settings.media_callback_secret.encode()
     if not expected or not secrets.compare_digest(secret.encode(), expected):
-        raise PermissionDeniedError("wrong callback secret", code="bad_callback_secret")
+        raise PermissionDeniedError(
+            "wrong callback secret", code=MediaErrorCode.BAD_CALLBACK_SECRET
+        )
 
 
 @callback_router.post(
@@ -152,7 +155,9 @@ def on_publish(
     with ctx.unit_of_work() as (session, outbox):
         show = shows.show_by_stream_key(session, name)
         if show is None:
-            raise PermissionDeniedError("unknown stream key", code="unknown_stream_key")
+            raise PermissionDeniedError(
+                "unknown stream key", code=MediaErrorCode.UNKNOWN_STREAM_KEY
+            )
         try:
             service.publish_started(
                 session, ctx.settings, show, source="nginx", remote_addr=addr, outbox=outbox
@@ -183,7 +188,7 @@ def on_publish_done(
             )
             and show is None
         ):
-            raise NotFoundError("no such stream", code="unknown_stream")
+            raise NotFoundError("no such stream", code=MediaErrorCode.UNKNOWN_STREAM)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -202,7 +207,9 @@ def on_update(
         show = shows.show_by_stream_key(session, name)
         alive = service.heartbeat(session, show.id if show is not None else name)
     if not alive:
-        raise PermissionDeniedError("no live stream for this name", code="stream_not_live")
+        raise PermissionDeniedError(
+            "no live stream for this name", code=MediaErrorCode.STREAM_NOT_LIVE
+        )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -220,7 +227,7 @@ def media_file(ctx: Ctx, show_id: ShowId, path: str) -> Response:
     captions. Public (the show is); the replay stays after the end."""
     found = playlists.resolve_media_file(ctx.settings.effective_media_dir, show_id, path)
     if found is None:
-        raise NotFoundError("no such media file", code="media_not_found")
+        raise NotFoundError("no such media file", code=MediaErrorCode.MEDIA_NOT_FOUND)
     headers = {"Access-Control-Allow-Origin": "*"}
     if playlists.is_growing(found):
         # ffmpeg rewrites playlists (and captions) while they are served: a streamed file
@@ -229,7 +236,7 @@ def media_file(ctx: Ctx, show_id: ShowId, path: str) -> Response:
         try:
             body = found.read_bytes()
         except OSError as exc:
-            raise NotFoundError("no such media file", code="media_not_found") from exc
+            raise NotFoundError("no such media file", code=MediaErrorCode.MEDIA_NOT_FOUND) from exc
         headers["Cache-Control"] = playlists.cache_control_for(found, body)
         return Response(body, media_type=playlists.content_type(found), headers=headers)
     headers["Cache-Control"] = playlists.cache_control(found)

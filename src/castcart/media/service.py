@@ -18,6 +18,7 @@ from castcart.core.settings import Settings
 from castcart.events import DomainEvent
 from castcart.events.types import StreamStarted
 from castcart.media import playlists
+from castcart.media.errors import MediaErrorCode
 from castcart.media.ffmpeg import RTMP_APP, parse_ports
 from castcart.media.models import MediaIngest, StreamSession
 from castcart.media.rtmp import PublishRefusedError
@@ -147,16 +148,16 @@ def _free_port(session: Session, settings: Settings) -> int:
             return port
     raise ConflictError(
         "every audio tap port is in use; end a show or widen CASTCART_MEDIA_TAP_PORTS",
-        code="ingest_ports_exhausted",
+        code=MediaErrorCode.INGEST_PORTS_EXHAUSTED,
     )
 
 
 def open_ingest(session: Session, settings: Settings, show: Show) -> MediaIngest:
     """Make the show's ingest ready (idempotent). Embedded: reserve its audio tap port."""
     if show.status == ShowStatus.ENDED:
-        raise ConflictError("the show has ended", code="show_ended")
+        raise ConflictError("the show has ended", code=MediaErrorCode.SHOW_ENDED)
     if settings.media_ingest == "off":
-        raise ConflictError("video ingest is turned off here", code="ingest_off")
+        raise ConflictError("video ingest is turned off here", code=MediaErrorCode.INGEST_OFF)
     ingest = get_ingest(session, show.id)
     if ingest is None:
         ingest = MediaIngest(show_id=show.id, store_id=show.store_id, opened_at=utcnow())
@@ -169,7 +170,7 @@ def open_ingest(session: Session, settings: Settings, show: Show) -> MediaIngest
             session.flush()
     except IntegrityError:  # another process took that port in between
         raise ConflictError(
-            "the ingest port was just taken; try again", code="ingest_port_busy"
+            "the ingest port was just taken; try again", code=MediaErrorCode.INGEST_PORT_BUSY
         ) from None
     return ingest
 
@@ -178,7 +179,9 @@ def close_ingest(session: Session, show: Show) -> MediaIngest | None:
     """Refuse this show's publishers from now on (the tap port is released). Refused while
     an encoder publishes."""
     if open_session(session, show.id) is not None:
-        raise ConflictError("an encoder is publishing; stop it first", code="stream_publishing")
+        raise ConflictError(
+            "an encoder is publishing; stop it first", code=MediaErrorCode.STREAM_PUBLISHING
+        )
     ingest = get_ingest(session, show.id)
     if ingest is not None:
         ingest.closed_at = utcnow()
@@ -189,9 +192,11 @@ def close_ingest(session: Session, show: Show) -> MediaIngest | None:
 
 def rotate_key(session: Session, show: Show) -> Show:
     if show.status == ShowStatus.ENDED:
-        raise ConflictError("the show has ended", code="show_ended")
+        raise ConflictError("the show has ended", code=MediaErrorCode.SHOW_ENDED)
     if open_session(session, show.id) is not None:
-        raise ConflictError("an encoder is publishing; stop it first", code="stream_publishing")
+        raise ConflictError(
+            "an encoder is publishing; stop it first", code=MediaErrorCode.STREAM_PUBLISHING
+        )
     return shows.rotate_stream_key(session, show.store_id, show.id)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from castcart.core.errors import ConflictError
+from castcart.media.errors import MediaErrorCode
 from castcart.shows.lifecycle import ShowStatus
 
 
@@ -33,9 +34,11 @@ def on_publish(show_status: str, *, already_publishing: bool) -> ShowStatus | No
     and a second publisher."""
     status = ShowStatus(show_status)
     if status is ShowStatus.ENDED:
-        raise ConflictError("the show has ended", code="show_ended")
+        raise ConflictError("the show has ended", code=MediaErrorCode.SHOW_ENDED)
     if already_publishing:
-        raise ConflictError("an encoder is already publishing", code="already_publishing")
+        raise ConflictError(
+            "an encoder is already publishing", code=MediaErrorCode.ALREADY_PUBLISHING
+        )
     if status in (ShowStatus.SCHEDULED, ShowStatus.INTERRUPTED):
         return ShowStatus.LIVE
     return None

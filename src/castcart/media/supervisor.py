@@ -24,6 +24,7 @@ from castcart.core.errors import DomainError
 from castcart.events import DomainEvent
 from castcart.events.types import ShowEnded
 from castcart.media import playlists, service
+from castcart.media.errors import MediaErrorCode
 from castcart.media.ffmpeg import find_ffmpeg, transcode_command
 from castcart.media.rtmp import Connection, PublishRefusedError, PublishRequest, RtmpServer
 from castcart.shows.models import Show
@@ -371,7 +372,7 @@ class IngestSupervisor:
         with self.ctx.unit_of_work() as (session, outbox):
             show = session.get(Show, target.show_id)
             if show is None:
-                raise DomainError("the show is gone", code="show_not_found")
+                raise DomainError("the show is gone", code=MediaErrorCode.SHOW_NOT_FOUND)
             record = service.publish_started(
                 session,
                 self.settings,

@@ -16,6 +16,7 @@ from castcart.core.clock import utcnow
 from castcart.core.errors import ConflictError, NotFoundError, UnprocessableError
 from castcart.core.tenancy import get_owned
 from castcart.events import ModerationActionTaken
+from castcart.moderation.errors import ModerationErrorCode
 from castcart.moderation.filters import ACTIONS, WordFilterSet, fold_term
 from castcart.moderation.models import ChatRestriction, ChatWordFilter, ModerationAction
 from castcart.shows.service import get_show
@@ -91,7 +92,7 @@ def _shopper(session: Session, store_id: str, viewer_id: str) -> Shopper:
         viewer_id,
         store_id,
         message="no such viewer in this store (staff cannot be muted or banned)",
-        code="viewer_not_found",
+        code=ModerationErrorCode.VIEWER_NOT_FOUND,
     )
 
 
@@ -120,10 +121,12 @@ def add_filter(
     if not folded or len(term) > 100:
         raise UnprocessableError(
             "a filter term needs 1-100 characters with at least one letter or digit",
-            code="invalid_term",
+            code=ModerationErrorCode.INVALID_TERM,
         )
     if action not in ACTIONS:
-        raise UnprocessableError("action must be 'block' or 'mask'", code="invalid_action")
+        raise UnprocessableError(
+            "action must be 'block' or 'mask'", code=ModerationErrorCode.INVALID_ACTION
+        )
     exists = session.scalar(
         select(ChatWordFilter.id).where(
             ChatWordFilter.store_id == store_id, ChatWordFilter.folded == folded
@@ -131,11 +134,15 @@ def add_filter(
     )
     if exists is not None:
         raise ConflictError(
-            "this store already filters that term", code="filter_exists", details={"id": exists}
+            "this store already filters that term",
+            code=ModerationErrorCode.FILTER_EXISTS,
+            details={"id": exists},
         )
     count = len(list_filters(session, store_id))
     if count >= MAX_FILTERS:
-        raise UnprocessableError(f"at most {MAX_FILTERS} filters", code="too_many_filters")
+        raise UnprocessableError(
+            f"at most {MAX_FILTERS} filters", code=ModerationErrorCode.TOO_MANY_FILTERS
+        )
     row = ChatWordFilter(
         store_id=store_id, term=term, folded=folded, action=action, created_by=actor.id
     )
@@ -160,7 +167,7 @@ def remove_filter(
         filter_id,
         store_id,
         message="no such filter",
-        code="filter_not_found",
+        code=ModerationErrorCode.FILTER_NOT_FOUND,
     )
     detail = {"filter_id": row.id, "term": row.term, "filter_action": row.action}
     session.delete(row)
@@ -183,7 +190,9 @@ def mute(
     get_show(session, store_id, show_id)
     _shopper(session, store_id, viewer_id)
     if not 1 <= seconds <= MAX_MUTE_S:
-        raise UnprocessableError(f"a mute lasts 1 to {MAX_MUTE_S} seconds", code="invalid_duration")
+        raise UnprocessableError(
+            f"a mute lasts 1 to {MAX_MUTE_S} seconds", code=ModerationErrorCode.INVALID_DURATION
+        )
     until = utcnow() + timedelta(seconds=seconds)
     session.add(
         ChatRestriction(
@@ -277,7 +286,7 @@ def unban(
 ) -> ModerationActionTaken:
     _shopper(session, store_id, viewer_id)
     if not _lift(session, store_id, viewer_id, "ban", None):
-        raise NotFoundError("this viewer is not banned", code="not_banned")
+        raise NotFoundError("this viewer is not banned", code=ModerationErrorCode.NOT_BANNED)
     return _record(session, store_id, actor, "unban", target=viewer_id, reason=reason)
 
 
@@ -293,7 +302,9 @@ def delete_message(
 ) -> ModerationActionTaken:
     get_show(session, store_id, show_id)
     if not message_id or len(message_id) > 32:
-        raise UnprocessableError("message_id must be a chat message id", code="invalid_message")
+        raise UnprocessableError(
+            "message_id must be a chat message id", code=ModerationErrorCode.INVALID_MESSAGE
+        )
     return _record(
         session,
         store_id,
@@ -313,7 +324,8 @@ def slow_mode(
     get_show(session, store_id, show_id)
     if not 0 <= seconds <= MAX_SLOW_MODE_S:
         raise UnprocessableError(
-            f"slow mode takes 0 (off) to {MAX_SLOW_MODE_S} seconds", code="invalid_duration"
+            f"slow mode takes 0 (off) to {MAX_SLOW_MODE_S} seconds",
+            code=ModerationErrorCode.INVALID_DURATION,
         )
     return _record(
         session, store_id, actor, "slow_mode", show_id=show_id, reason=reason, seconds=seconds

@@ -31,6 +31,7 @@ from castcart.core.errors import ConflictError, NotFoundError
 from castcart.core.settings import Settings
 from castcart.notifications import mailer
 from castcart.notifications.compose import Mail, compose
+from castcart.notifications.errors import NotificationErrorCode
 from castcart.notifications.models import SentNotification
 from castcart.pages.i18n import SUPPORTED, PageLocale
 from castcart.pages.order_view import order_view
@@ -283,11 +284,17 @@ def resend(
             )
         )
         if row is None:
-            raise NotFoundError(f"order {order_id} has no {kind} mail", code="mail_not_found")
+            raise NotFoundError(
+                f"order {order_id} has no {kind} mail", code=NotificationErrorCode.MAIL_NOT_FOUND
+            )
         if row.claimed_at is not None and row.claimed_at >= now - LEASE:
-            raise ConflictError("this mail is being sent right now", code="mail_sending")
+            raise ConflictError(
+                "this mail is being sent right now", code=NotificationErrorCode.MAIL_SENDING
+            )
         if row.status == "skipped" and row.last_error == ERASED:
-            raise ConflictError("the shopper was erased: no mail", code="mail_erased")
+            raise ConflictError(
+                "the shopper was erased: no mail", code=NotificationErrorCode.MAIL_ERASED
+            )
         before = row.status
         row.status = "pending"
         row.attempts = 0

@@ -40,6 +40,7 @@ from castcart.moderation.filters import WordFilterSet
 from castcart.realtime.caps import CLOSE_TOO_MANY, SocketCaps
 from castcart.realtime.chat import ChatTranslation
 from castcart.realtime.connection import Close, Connection, Viewer
+from castcart.realtime.errors import RealtimeErrorCode
 from castcart.realtime.hub import RealtimeHub, ShowHub
 from castcart.realtime.metrics import (
     Counters,
@@ -383,7 +384,9 @@ def _ticket_holder(
     # a staff bearer token, or the console's session cookie (with its CSRF header)
     staff = staff_principal(session, staff_token(request, credentials))
     if staff.store_id != store_id:
-        raise AuthenticationError("a session of this store is required", code="invalid_token")
+        raise AuthenticationError(
+            "a session of this store is required", code=RealtimeErrorCode.INVALID_TOKEN
+        )
     return staff
 
 
