@@ -237,10 +237,15 @@ def seed_demo(db: Database) -> DemoStore:
         berlin = catalog.create_warehouse(
             session,
             store.id,
-            WarehouseIn(code="BER", name="Berlin", country="DE", priority=1, subdivision="BE"),
+            WarehouseIn(
+                code="BER", name="Berlin", country="DE", priority=1, subdivision="BE", city="Berlin"
+            ),
         )
         jakarta = catalog.create_warehouse(
-            session, store.id, WarehouseIn(code="CGK", name="Jakarta", country="ID", priority=2)
+            session,
+            store.id,
+            # no time zone given: Indonesia has four, Jakarta's (WIB) is derived from the city
+            WarehouseIn(code="CGK", name="Jakarta", country="ID", priority=2, city="Jakarta"),
         )
         _seed_shipping(session, store, berlin.id, jakarta.id)
         # the audience's languages: chat and captions are translated into each of them;
