@@ -80,3 +80,39 @@ def test_warehouse_api_requires_or_derives_the_zone(api: Api) -> None:
     assert _create(api, store, 201, code="DE1", name="Main", country="DE")["timezone"] == (
         "Europe/Berlin"
     )
+
+
+@pytest.mark.parametrize(
+    ("country", "subdivision", "city", "zone"),
+    [
+        ("ID", None, "Surabaya", "Asia/Jakarta"),
+        ("ID", None, "Denpasar", "Asia/Makassar"),
+        ("ID", None, "Jakarta Selatan", "Asia/Jakarta"),
+        ("US", None, "Denver", "America/Denver"),
+        # Spain and Portugal have island zones: the city decides without a subdivision.
+        ("ES", None, "Las Palmas de Gran Canaria", "Atlantic/Canary"),
+        ("PT", None, "Funchal", "Atlantic/Madeira"),
+        ("AU", None, "Perth", "Australia/Perth"),
+    ],
+)
+def test_zone_from_the_city(country: str, subdivision: str | None, city: str, zone: str) -> None:
+    assert derive_timezone(country, subdivision, "Main hub", city) == zone
+
+
+def test_a_city_that_decides_nothing_still_needs_a_zone() -> None:
+    with pytest.raises(FulfillmentError) as caught:
+        derive_timezone("ID", None, "Main", "Springfield")
+    assert caught.value.code == "timezone_required"
+
+
+def test_warehouse_api_derives_the_zone_from_the_city(api: Api) -> None:
+    store = api.store()
+    bali = _create(api, store, 201, code="DPS", name="Gudang 2", country="ID", city="Denpasar")
+    assert (bali["timezone"], bali["city"]) == ("Asia/Makassar", "Denpasar")
+    refused = _create(api, store, 422, code="X1", name="Main", country="ID", city="Springfield")
+    assert refused["code"] == "timezone_required"
+    assert "city" in refused["message"]
+    # A one-clock country needs neither.
+    assert _create(api, store, 201, code="JP1", name="Main", country="JP")["timezone"] == (
+        "Asia/Tokyo"
+    )

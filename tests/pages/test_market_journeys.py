@@ -7,7 +7,8 @@ sees it shipped. Screenshots: test-artifacts/pages/journey-<cc>-<step>.png.
 
 One browser for the module, one context per shopper and one for the seller; the product is
 created once (module fixture) with stock in Berlin (Europe and the Americas, the Gulf) and
-Jakarta (Indonesia). JP is left out: the demo store has no lane to Japan."""
+Jakarta (Indonesia). Japan is served from Berlin; Japanese is not a page language, so the
+JP shopper reads the English page with yen amounts (JPY has no minor unit)."""
 
 from __future__ import annotations
 
@@ -114,6 +115,12 @@ MARKETS = [
         r"^\u200f\d{1,3}(,\d{3})*\.\d{2}\xa0د\.إ\.\u200f$",
         {"name": "Omar Al Mansoori", "street_address": "Sheikh Zayed Rd 1, Tower 2"},
         "050 123 4567", "google_pay", {"country_area": "إمارة دبيّ"}, state_name="دبي",
+    ),
+    Market(
+        "JP", "en", "ja-JP", "Asia/Tokyo", "JPY", r"^¥\d{1,3}(,\d{3})*$",
+        {"name": "Yuki Tanaka", "street_address": "Marunouchi 1-1, Chiyoda-ku",
+         "postal_code": "100-0005"},
+        "03-1234-5678", "konbini", {"country_area": "東京都"}, state_name="Tokyo",
     ),
 ]  # fmt: skip
 

@@ -157,15 +157,16 @@ NON_EU = [
     # UK domestic.
     Row("GB", "GB", "100.00", "GBP", "0", "general", None, "gb_domestic",
         [("VAT", "20", "20.00", "checkout")], []),
-    # Norway VOEC: 25% of 1,100 = 275.00; food 15%.
+    # Norway VOEC: 25% of 1,100 = 275.00. Food is outside VOEC at any value (Skatteetaten):
+    # import VAT 15% of 1,100 = 165.00 at the border.
     # Japan: 30,000 x 0.6 + 2,000 = 20,000; duty 3 % 600; tax base 20,000 (down to 1,000).
     Row("US", "JP", "30000", "JPY", "2000", "general", None, "jp_import",
         [("Import consumption tax (national)", "7.8", "1500", "import"),
          ("Local consumption tax", "2.2", "400", "import")], [("600", "import")]),
     Row("US", "NO", "1000.00", "NOK", "100.00", "general", None, "no_voec",
         [("VAT (MVA)", "25", "275.00", "checkout")], []),
-    Row("US", "NO", "1000.00", "NOK", "100.00", "food", None, "no_voec",
-        [("VAT (MVA)", "15", "165.00", "checkout")], []),
+    Row("US", "NO", "1000.00", "NOK", "100.00", "food", None, "no_import_voec_excluded",
+        [("Import VAT (MVA)", "15", "165.00", "import")], []),
     # Switzerland: import VAT 8.1% of 110.00 = 8.91 (> CHF 5), at import.
     Row("DE", "CH", "100.00", "CHF", "10.00", "general", None, "ch_import_vat",
         [("Import VAT", "8.1", "8.91", "import")], []),

@@ -26,7 +26,8 @@ def case(seller: str, buyer: str, goods: str, currency: str, **kw: object) -> Ta
         ("NZ", "NZD", "1000.00", "1000.01", "nz_lvg", "nz_import_above_1000"),
         ("SG", "SGD", "400.00", "400.01", "sg_lvg", "sg_import_above_400"),
         ("MY", "MYR", "500.00", "500.01", "my_lvg", "my_import_above_500"),
-        ("NO", "NOK", "3000.00", "3000.01", "no_voec", "no_import_above_3000"),
+        # VOEC is "below NOK 3,000" (Skatteetaten): 2,999.99 is in, 3,000.00 is not.
+        ("NO", "NOK", "2999.99", "3000.00", "no_voec", "no_import_above_3000"),
         ("PH", "PHP", "10000.00", "10000.01", "ph_de_minimis", "ph_import"),
     ],
 )
@@ -85,14 +86,20 @@ def test_canada_cusma_courier_de_minimis() -> None:
     assert quote(case("CN", "CA", "25.00", "CAD", buyer_region="ON")).rule.id == "ca_import"
 
 
-def test_mexico_usmca_de_minimis() -> None:
-    assert quote(case("US", "MX", "50.00", "USD")).rule.id == "mx_usmca_de_minimis"
-    # Above USD 50 from the US: the 17 % courier global rate up to USD 117, then IVA.
-    assert quote(case("US", "MX", "50.01", "USD")).rule.id == "mx_courier_global_rate"
-    assert quote(case("US", "MX", "117.00", "USD")).rule.id == "mx_courier_global_rate"
-    assert quote(case("US", "MX", "117.01", "USD")).rule.id == "mx_import_iva"
+def test_mexico_limits_compare_the_customs_value() -> None:
+    # RGCE 3.7.35 limits are on the customs value (goods + shipping, CIF): USD 45 + 5.
+    assert quote(case("US", "MX", "45.00", "USD", shipping_value=500)).rule.id == (
+        "mx_usmca_de_minimis"
+    )
+    above = quote(case("US", "MX", "45.01", "USD", shipping_value=500))
+    assert (above.rule.id, above.lines[0].rate_percent) == ("mx_courier_global_rate", 17)
+    # Above USD 117 from the US: 19 % (still the courier global rate), not general IVA.
+    over = quote(case("US", "MX", "117.01", "USD"))
+    assert (over.rule.id, over.lines[0].rate_percent) == ("mx_courier_global_rate", 19)
     assert quote(case("CN", "MX", "10.00", "USD")).rule.id == "mx_courier_global_rate"
-    assert quote(case("CN", "MX", "1000.01", "USD")).rule.id == "mx_import_iva"
+    # The simplified procedure ends at USD 2,500 of customs value.
+    assert quote(case("CN", "MX", "2500.00", "USD")).rule.id == "mx_courier_global_rate"
+    assert quote(case("CN", "MX", "2500.01", "USD")).rule.id == "mx_import_iva"
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,8 @@ class Warehouse(Base):
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # ISO 3166-2 subdivision for regional public holidays (e.g. "BE" for Berlin).
     subdivision: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # The town it ships from; with the subdivision it decides the zone of a multi-zone country.
+    city: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class StockLevel(Base):

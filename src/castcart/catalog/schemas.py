@@ -195,6 +195,8 @@ class WarehouseIn(BaseModel):
     ] = "14:00"
     timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
     subdivision: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")] | None = None
+    # Where it ships from: with `subdivision`, what a left-out `timezone` is derived from.
+    city: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
 
 
 class WarehouseOut(BaseModel):
@@ -208,6 +210,7 @@ class WarehouseOut(BaseModel):
     cutoff_local_time: str
     timezone: str | None
     subdivision: str | None
+    city: str | None
 
 
 class StockIn(BaseModel):

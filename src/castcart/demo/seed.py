@@ -143,8 +143,9 @@ PRODUCTS: list[tuple[str, int, dict[str, object], dict[str, str]]] = [
 
 
 def _seed_shipping(session: Session, store: Store, berlin_id: str, jakarta_id: str) -> None:
-    """Lanes from Berlin (Europe free at home, the rest by weight or flat express) and from
-    Jakarta (Southeast Asia): quotes show shipping and a delivery promise per market."""
+    """Lanes from Berlin (Europe free at home, the rest by weight or flat express, Japan
+    included) and from Jakarta (Southeast Asia): quotes show shipping and a delivery promise
+    per market."""
     lanes: list[dict[str, Any]] = [
         {"warehouse_id": berlin_id, "carrier": "dhl", "destinations": ["DE"],
          "transit_days_min": 1, "transit_days_max": 2, "flat_amount": 0},
@@ -152,7 +153,7 @@ def _seed_shipping(session: Session, store: Store, berlin_id: str, jakarta_id: s
          "transit_days_min": 2, "transit_days_max": 4,
          "weight_bands": [[1000, 490], [5000, 790]], "extra_per_kg_amount": 100},
         {"warehouse_id": berlin_id, "carrier": "dhl-express", "service": "express",
-         "destinations": ["US", "CA", "SA", "AE", "BR", "MX", "AU"],
+         "destinations": ["US", "CA", "SA", "AE", "BR", "MX", "AU", "JP"],
          "transit_days_min": 3, "transit_days_max": 6, "flat_amount": 2500},
         {"warehouse_id": jakarta_id, "carrier": "ninjavan",
          "destinations": ["ID", "MY", "SG", "TH", "PH", "VN"],
@@ -236,10 +237,15 @@ def seed_demo(db: Database) -> DemoStore:
         berlin = catalog.create_warehouse(
             session,
             store.id,
-            WarehouseIn(code="BER", name="Berlin", country="DE", priority=1, subdivision="BE"),
+            WarehouseIn(
+                code="BER", name="Berlin", country="DE", priority=1, subdivision="BE", city="Berlin"
+            ),
         )
         jakarta = catalog.create_warehouse(
-            session, store.id, WarehouseIn(code="CGK", name="Jakarta", country="ID", priority=2)
+            session,
+            store.id,
+            # no time zone given: Indonesia has four, Jakarta's (WIB) is derived from the city
+            WarehouseIn(code="CGK", name="Jakarta", country="ID", priority=2, city="Jakarta"),
         )
         _seed_shipping(session, store, berlin.id, jakarta.id)
         # the audience's languages: chat and captions are translated into each of them;

@@ -19,10 +19,12 @@ from castcart.fulfillment.zones import derive_timezone
 from castcart.tax.table import EU_MEMBERS
 
 
-def default_timezone(country: str, subdivision: str | None = None, name: str = "") -> str:
+def default_timezone(
+    country: str, subdivision: str | None = None, name: str = "", city: str = ""
+) -> str:
     """The zone of a warehouse stored without one: the country's only clock, else derived
-    from its subdivision or city name; FulfillmentError("timezone_required") if ambiguous."""
-    return derive_timezone(country, subdivision, name)
+    from its city, subdivision or name; FulfillmentError("timezone_required") if ambiguous."""
+    return derive_timezone(country, subdivision, name, city)
 
 
 def to_warehouse(row: WarehouseRow) -> Warehouse:
@@ -36,7 +38,8 @@ def to_warehouse(row: WarehouseRow) -> Warehouse:
         code=row.code,
         country=row.country,
         cutoff_local_time=cutoff,
-        timezone=row.timezone or default_timezone(row.country, row.subdivision, row.name or ""),
+        timezone=row.timezone
+        or default_timezone(row.country, row.subdivision, row.name or "", row.city or ""),
         subdivision=row.subdivision,
     )
 

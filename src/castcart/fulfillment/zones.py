@@ -1,6 +1,6 @@
 """A warehouse's time zone when the merchant gave none: certain for one-zone countries,
-derived from the subdivision or the city in the warehouse's name for the others, and refused
-(with the choices) rather than guessed. CLDR lists a country's zones in no useful order:
+derived from the warehouse's city, its subdivision or a city in its name for the others, and
+refused (with the choices) rather than guessed. CLDR lists a country's zones in no useful order:
 Indonesia's first is Asia/Jayapura (UTC+9), which put a Jakarta 14:00 cut-off at 12:00.
 """
 
@@ -120,6 +120,8 @@ _CITIES: dict[str, dict[str, str]] = {
     "BR": {"Rio de Janeiro": "America/Sao_Paulo", "Curitiba": "America/Sao_Paulo"},
     "CA": {"Montreal": "America/Toronto", "Ottawa": "America/Toronto"},
     "AU": {"Canberra": "Australia/Sydney"},
+    "ES": {"Las Palmas": "Atlantic/Canary", "Tenerife": "Atlantic/Canary"},
+    "PT": {"Ponta Delgada": "Atlantic/Azores", "Funchal": "Atlantic/Madeira"},
 }
 
 
@@ -171,9 +173,12 @@ def _city_match(country: str, name: str, zones: tuple[str, ...]) -> str | None:
     return None
 
 
-def derive_timezone(country: str, subdivision: str | None = None, name: str = "") -> str:
-    """The warehouse's zone from its country, subdivision or name; raises
-    FulfillmentError("timezone_required") listing the choices when that is ambiguous."""
+def derive_timezone(
+    country: str, subdivision: str | None = None, name: str = "", city: str = ""
+) -> str:
+    """The warehouse's zone from its country, city, subdivision or name (in that order of
+    trust); raises FulfillmentError("timezone_required") listing the choices when that is
+    ambiguous."""
     code = country.upper()
     if code in _OFFICIAL:
         return _OFFICIAL[code]
@@ -183,6 +188,11 @@ def derive_timezone(country: str, subdivision: str | None = None, name: str = ""
     clocks = _clocks(zones)
     if len(clocks) == 1:
         return zones[0]
+    # The address's city is what the merchant typed as such: it wins over a guess from the
+    # subdivision's default or the warehouse's display name.
+    by_city = _city_match(code, city, zones) if city else None
+    if by_city is not None:
+        return by_city
     if subdivision:
         sub = subdivision.upper().removeprefix(f"{code}-")
         by_sub = _BY_SUBDIVISION.get(code, {})
@@ -196,8 +206,8 @@ def derive_timezone(country: str, subdivision: str | None = None, name: str = ""
     choices = sorted(zones)
     raise FulfillmentError(
         "timezone_required",
-        f"{code} has several time zones: give the warehouse's timezone, one of "
-        + ", ".join(choices),
+        f"{code} has several time zones: give the warehouse's timezone (or a city or "
+        "subdivision that decides it), one of " + ", ".join(choices),
         {"country": code, "choices": choices},
     )
 

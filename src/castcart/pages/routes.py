@@ -273,7 +273,7 @@ def shopper_page(
 # Destinations offered at checkout: the markets the tax engine knows.
 CHECKOUT_COUNTRIES = (
     "DE", "FR", "ES", "IT", "NL", "IE", "AT", "BE", "PT", "PL", "SE", "GB", "NO", "CH",
-    "US", "CA", "MX", "BR", "AU", "NZ", "SG", "MY", "TH", "ID", "PH", "VN", "SA", "AE",
+    "US", "CA", "MX", "BR", "AU", "NZ", "SG", "MY", "TH", "ID", "PH", "VN", "SA", "AE", "JP",
 )  # fmt: skip
 
 

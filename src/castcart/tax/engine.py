@@ -415,11 +415,12 @@ def _low_value(
     text_high: str,
     low_rate: Decimal | None = None,
     high_rate: Decimal | None = None,
+    strict: bool = False,
 ) -> Outcome:
     if ctx.origin == j.code:
         return _domestic(ctx, j)
     assert j.threshold is not None  # noqa: S101 - table invariant for these jurisdictions
-    if ctx.within(f"{j.code} low-value threshold", ctx.goods, j.threshold):
+    if ctx.within(f"{j.code} low-value threshold", ctx.goods, j.threshold, strict=strict):
         rate = j.rate_for(ctx.category) if low_rate is None else low_rate
         line = _tax(ctx, j, j.tax_name, rate, ctx.goods, _ship(ctx, j), "checkout", scheme)
         return [line], [], Rule(rule_low, text_low.format(rate=rate))
@@ -475,15 +476,34 @@ def _gb(ctx: _Ctx) -> Outcome:
 
 
 def _no(ctx: _Ctx) -> Outcome:
+    """Norway: VOEC covers goods "with value below NOK 3,000" per item (Skatteetaten: "for
+    goods with value at or above NOK 3,000, foodstuffs, restricted goods, and goods subject to
+    excise duties, the simplified scheme (VOEC) will not be available"): strictly below, and
+    never food (supplements and vitamins count as foodstuffs, Tolletaten) or medicines
+    (restricted goods). Those are cleared at the border: import VAT and any duty at import."""
+    j = ctx.jur("NO")
+    excluded = j.param("voec_excluded_categories").split(",")
+    if ctx.origin != "NO" and ctx.category.value in excluded:
+        rate = j.rate_for(ctx.category)
+        return _import(
+            ctx,
+            j,
+            rule_id="no_import_voec_excluded",
+            text=f"Foodstuffs and restricted goods are outside VOEC at any value: Norwegian "
+            f"import VAT {rate}% and any duty are due at import.",
+            rate=rate,
+            duty_rate=j.duty_for(ctx.category),
+        )
     return _low_value(
         ctx,
-        ctx.jur("NO"),
+        j,
         scheme="VOEC",
         rule_low="no_voec",
-        text_low="Item up to NOK 3,000: Norwegian VAT {rate}% collected at checkout under VOEC.",
+        text_low="Item below NOK 3,000: Norwegian VAT {rate}% collected at checkout under VOEC.",
         rule_high="no_import_above_3000",
-        text_high="Item above NOK 3,000: Norwegian import VAT {rate}% and any duty are due at "
-        "import.",
+        text_high="Item of NOK 3,000 or more: Norwegian import VAT {rate}% and any duty are due "
+        "at import.",
+        strict=True,
     )
 
 
@@ -611,8 +631,11 @@ def _jp(ctx: _Ctx) -> Outcome:
     the taxable value (CIF) plus duty; consignments of taxable value JPY 10,000 or less are
     free of both (Customs Tariff Act art. 14(18); Internal Consumption Tax on Imports Act
     art. 13). A consumer's personal import is valued at 60 % of the retail price (Enforcement
-    Order art. 1-13). In yen, bases round down to JPY 1,000 and taxes to JPY 100 (Act on
-    General Rules for National Taxes art. 118, 119; Customs Act art. 13)."""
+    Order art. 1-13), shipping added in full. Customs computes in yen (Customs Answer 1111):
+    duty on the CIF value rounded down to JPY 1,000, duty down to JPY 100; national tax on
+    (unrounded CIF + duty) rounded down to JPY 1,000, tax down to JPY 100; local tax = national
+    x 22/78, yen fractions dropped, then down to JPY 100. An order in another currency is
+    computed in yen at the snapshot rate and each amount converted back."""
     j = ctx.jur("JP")
     if ctx.origin == "JP":
         return _domestic(ctx, j)
@@ -646,54 +669,65 @@ def _jp(ctx: _Ctx) -> Outcome:
             ),
         )
     collected_at, scheme = ctx.collected()
-    yen = ctx.case.currency == "JPY"
+    currency = ctx.case.currency
+
+    def yen(amount: int) -> int:
+        if currency == "JPY":
+            return amount
+        return ctx.fx.convert(Money(amount, currency), "JPY").result.amount
+
+    def back(amount: int) -> int:
+        if currency == "JPY":
+            return amount
+        return ctx.fx.convert(Money(amount, "JPY"), currency).result.amount
 
     def down(value: int, unit: int) -> int:
-        return value - value % unit if yen else value
+        return value - value % unit
 
-    base = down(taxable, 1000)
+    cif = yen(goods) + yen(ctx.shipping)
+    duty_base = down(cif, 1000)
     duty_rate = j.duty_for(ctx.category)
+    duty = down(int(Decimal(duty_base) * duty_rate / 100), 100) if duty_rate else 0
     duties: list[TaxLine] = []
-    if duty_rate:
+    if duty:
         duties.append(
             TaxLine(
                 name="Customs duty (estimate)",
-                rate_percent=duty_rate,
-                amount=down(pct(base, duty_rate), 100),
+                rate_percent=duty_rate or ZERO,
+                amount=back(duty),
                 collected_at=collected_at,
                 jurisdiction="JP",
                 scheme=scheme,
-                base=base,
+                base=back(duty_base),
                 estimate=True,
                 note="simplified rate for consignments up to JPY 200,000 (category estimate)",
             )
         )
-    duty = sum(d.amount for d in duties)
     food = ctx.category is Category.FOOD
     national_rate = Decimal(j.param("national_rate_food" if food else "national_rate"))
-    tax_base = down(base + duty, 1000)
-    national = down(pct(tax_base, national_rate), 100)
-    share_num, share_den = (Decimal(x) for x in j.param("local_share").split("/"))
-    local = down(round_to_minor(Decimal(national) * share_num / share_den, ROUND_HALF_UP), 100)
+    tax_base = down(cif + duty, 1000)
+    national = down(int(Decimal(tax_base) * national_rate / 100), 100)
+    share_num, share_den = (int(x) for x in j.param("local_share").split("/"))
+    local = down(national * share_num // share_den, 100)
     total_rate = j.rate_for(ctx.category)
     lines = [
         TaxLine(
             "Import consumption tax (national)",
             national_rate,
-            national,
+            back(national),
             collected_at,
             "JP",
             scheme,
-            base=tax_base,
+            base=back(tax_base),
         ),
         TaxLine(
             "Local consumption tax",
             total_rate - national_rate,
-            local,
+            back(local),
             collected_at,
             "JP",
             scheme,
-            base=tax_base,
+            base=back(tax_base),
             note="22/78 of the national consumption tax",
         ),
     ]
@@ -707,10 +741,13 @@ def _jp(ctx: _Ctx) -> Outcome:
 
 
 def _th(ctx: _Ctx) -> Outcome:
-    """Thailand: duty on the CIF value, VAT 7 % on CIF + duty (Revenue Code s. 79/2(2)).
-    Goods of CIF THB 1,500 or less were free of both until 2024-06-30, then of duty only
-    (VAT collected on goods of any value from 2024-07-01) until 2025-12-31; from 2026-01-01
-    duty applies too."""
+    """Thailand: duty on the customs value (CIF), VAT 7 % on CIF + duty (Revenue Code
+    s. 79/2(2)). Customs value THB 1,500 or less: free of duty and VAT until 2024-07-04; from
+    2024-07-05 (Ministry of Finance notification of 2024-06-19, the Customs Department's
+    temporary measure, extended to 2025-12-31 by Announcement 232/2567) VAT is collected and
+    only duty is waived, except goods of THB 1 or less, free of both; from 2026-01-01
+    (Customs Announcement 219/2568: "imported goods priced not exceeding 1 Baht are exempt
+    from duty", "price" being the customs value) duty is due from THB 1."""
     j = ctx.jur("TH")
     if ctx.origin == "TH":
         return _domestic(ctx, j)
@@ -718,18 +755,26 @@ def _th(ctx: _Ctx) -> Outcome:
     vat_from = date.fromisoformat(j.param("low_value_vat_from"))
     duty_from = date.fromisoformat(j.param("low_value_duty_from"))
     limit = Amount(Decimal(j.param("low_value_thb")), "THB")
-    if ctx.on < duty_from and ctx.within("TH low-value CIF", cif, limit):
-        if ctx.on < vat_from:
+    token = Amount(Decimal(j.param("exempt_thb")), "THB")
+    if ctx.on < vat_from:
+        if ctx.within("TH low-value customs value", cif, limit):
             return (
                 [_nil("VAT (low value)", "TH", "de_minimis", "CIF THB 1,500 or less", cif)],
                 [],
                 Rule("th_de_minimis", "Goods of CIF THB 1,500 or less: no duty and no VAT."),
             )
+    elif ctx.within("TH THB 1 exemption (customs value)", cif, token):
+        return (
+            [_nil("VAT (low value)", "TH", "de_minimis", "customs value THB 1 or less", cif)],
+            [],
+            Rule("th_de_minimis", "Goods of customs value THB 1 or less: no duty and no VAT."),
+        )
+    elif ctx.on < duty_from and ctx.within("TH low-value customs value", cif, limit):
         return _import(
             ctx,
             j,
             rule_id="th_low_value_vat",
-            text="Goods of CIF THB 1,500 or less (2024-07-01 to 2025-12-31): no duty, Thai "
+            text="Goods of CIF THB 1,500 or less (2024-07-05 to 2025-12-31): no duty, Thai "
             "VAT 7% on the CIF value collected at import.",
             duty_rate=None,
         )
@@ -737,8 +782,8 @@ def _th(ctx: _Ctx) -> Outcome:
         ctx,
         j,
         rule_id="th_import",
-        text="Imported goods: Thai VAT 7% on CIF value plus duty, collected at import (no "
-        "THB 1,500 de minimis since 2026-01-01).",
+        text="Imported goods: Thai VAT 7% on CIF value plus duty, collected at import (duty "
+        "from THB 1 since 2026-01-01).",
         duty_rate=j.duty_for(ctx.category),
     )
 
@@ -769,7 +814,9 @@ def _vn(ctx: _Ctx) -> Outcome:
     cif = ctx.goods + ctx.shipping
     repealed = date.fromisoformat(j.param("low_value_repealed"))
     limit = Amount(Decimal(j.param("low_value_vnd")), "VND")
-    if ctx.on < repealed and ctx.within("VN express low-value", ctx.goods, limit):
+    # Decision 78/2010 speaks of the goods' value: the customs value, which in Vietnam is
+    # the price to the first port of import (CIF), so shipping counts.
+    if ctx.on < repealed and ctx.within("VN express low-value (customs value)", cif, limit):
         return (
             [_nil("VAT (low value)", "VN", "de_minimis", "VND 1,000,000 or less", cif)],
             [],
@@ -818,54 +865,66 @@ def _ph(ctx: _Ctx) -> Outcome:
     )
 
 
-def _mx_global_rate(ctx: _Ctx, j: Jurisdiction, usmca: bool) -> tuple[Decimal, str]:
-    """The courier simplified regime's global rate (covers duty and IVA) for this origin."""
-    if usmca:
-        return Decimal(j.param("global_usmca")), "from the US or Canada"
-    fta = ctx.origin in j.param("fta_origins").split(",") or ctx.origin in EU_MEMBERS
-    if fta:
-        return Decimal(j.param("global_fta")), "from a country with a trade agreement"
-    if ctx.on >= date.fromisoformat(j.param("global_no_fta_raised_from")):
-        return Decimal(j.param("global_no_fta_raised")), "from a country without a trade agreement"
-    return Decimal(j.param("global_no_fta")), "from a country without a trade agreement"
+def _mx_global_rate(ctx: _Ctx, j: Jurisdiction) -> Decimal:
+    """The courier procedure's general global rate: 19 %, 33.5 % from 2025-08-15."""
+    if ctx.on >= date.fromisoformat(j.param("global_general_raised_from")):
+        return Decimal(j.param("global_general_raised"))
+    return Decimal(j.param("global_general"))
+
+
+def _mx_nil(text: str, rule_id: str, rule_text: str) -> Outcome:
+    return [_nil("IVA (de minimis)", "MX", "de_minimis", text)], [], Rule(rule_id, rule_text)
 
 
 def _mx(ctx: _Ctx) -> Outcome:
-    """Mexico: courier parcels (RGCE rule 3.7.3). From the US/Canada: up to USD 50 free of
-    duty and IVA (USMCA art. 7.8); up to USD 117 a 17 % global rate. From elsewhere, up to
-    USD 1,000: a global rate of 19 % (33.5 % from 2025-08-15 for countries without a trade
-    agreement). The global rate replaces duty and IVA and is levied on the customs value
-    (CIF). Above those limits: general import, IVA 16 % at import, duty not estimated."""
+    """Mexico: courier parcels under the simplified procedure (RGCE 2025 rule 3.7.35, customs
+    value up to USD 2,500) pay one global rate on the customs value (CIF, Ley Aduanera art.
+    64-65) that replaces duty and IVA. Every limit compares the customs value. From the US or
+    Canada (T-MEC art. 7.8): up to USD 50 free of duty and IVA, up to USD 117 a 17 % rate,
+    above it 19 %. From a trade-agreement partner: up to USD 1 free of both. Otherwise the
+    general rate: 19 % from 2025-01-01, 33.5 % from 2025-08-15 (fourth amendment, DOF
+    2025-07-28). Above USD 2,500, or before 2025: general import, IVA 16 % at import, duty not
+    estimated."""
     j = ctx.jur("MX")
     if ctx.origin == "MX":
         return _domestic(ctx, j)
+    cif = ctx.goods + ctx.shipping
     usmca = ctx.origin in j.param("usmca_origins").split(",")
-    global_from = date.fromisoformat(j.param("global_from"))
-    if usmca:
-        tax_limit = Amount(Decimal(j.param("usmca_tax_usd")), "USD")
-        if ctx.within("MX USMCA tax de minimis", ctx.goods, tax_limit):
-            return (
-                [
-                    _nil(
-                        "IVA (de minimis)",
-                        "MX",
-                        "de_minimis",
-                        "USMCA courier shipments up to USD 50: no IVA, no duty",
-                    )
-                ],
-                [],
-                Rule(
+    fta = ctx.origin in j.param("fta_origins").split(",") or ctx.origin in EU_MEMBERS
+
+    def usd(key: str) -> Amount:
+        return Amount(Decimal(j.param(key)), "USD")
+
+    simplified = ctx.on >= date.fromisoformat(j.param("global_from")) and ctx.within(
+        "MX courier simplified procedure (customs value)", cif, usd("courier_limit_usd")
+    )
+    if simplified:
+        if usmca:
+            if ctx.within("MX T-MEC tax de minimis (customs value)", cif, usd("usmca_tax_usd")):
+                return _mx_nil(
+                    "T-MEC courier shipments up to USD 50: no IVA, no duty",
                     "mx_usmca_de_minimis",
-                    "Courier shipment from the US/Canada up to USD 50: no IVA and no duty.",
-                ),
+                    "Courier shipment from the US/Canada of customs value up to USD 50: no IVA "
+                    "and no duty.",
+                )
+            low = ctx.within("MX T-MEC duty limit (customs value)", cif, usd("usmca_duty_usd"))
+            rate = Decimal(j.param("global_usmca" if low else "global_usmca_above"))
+            whom = (
+                "from the US or Canada up to USD 117"
+                if low
+                else "from the US or Canada above USD 117"
             )
-        limit = Amount(Decimal(j.param("usmca_duty_usd")), "USD")
-        name = "MX USMCA courier limit"
-    else:
-        limit = Amount(Decimal(j.param("courier_limit_usd")), "USD")
-        name = "MX courier simplified regime limit"
-    if ctx.on >= global_from and ctx.within(name, ctx.goods, limit):
-        rate, whom = _mx_global_rate(ctx, j, usmca)
+        else:
+            tiny = usd("fta_exempt_usd")
+            if fta and ctx.within("MX trade-agreement de minimis (customs value)", cif, tiny):
+                return _mx_nil(
+                    "trade-agreement courier shipments up to USD 1: no IVA, no duty",
+                    "mx_fta_de_minimis",
+                    "Courier shipment from a trade-agreement partner of customs value up to "
+                    "USD 1: no IVA and no duty.",
+                )
+            rate = _mx_global_rate(ctx, j)
+            whom = "up to USD 2,500"
         collected_at, scheme = ctx.collected()
         line = _tax(
             ctx,
@@ -876,11 +935,11 @@ def _mx(ctx: _Ctx) -> Outcome:
             ctx.shipping,
             collected_at,
             scheme,
-            note="RGCE 3.7.3 global rate on the customs value; replaces duty and IVA",
+            note="RGCE 3.7.35 global rate on the customs value; replaces duty and IVA",
         )
         text = (
-            f"Courier parcel {whom} up to USD {limit.value:,.0f}: global rate {rate}% on "
-            "the customs value (covers duty and IVA), collected at import."
+            f"Courier parcel {whom} (customs value): global rate {rate}% on the customs value "
+            "(covers duty and IVA), collected at import."
         )
         if ctx.case.ddp:
             text += " Prepaid at checkout (DDP)."
