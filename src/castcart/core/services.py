@@ -39,7 +39,3 @@ class Services:
     def remove(self, kind: type[T]) -> T | None:
         with self._lock:
             return cast("T | None", self._by_type.pop(kind, None))
-
-    def kinds(self) -> list[str]:
-        """What is installed, by class name (logs, tests)."""
-        return sorted(k.__name__ for k in self._by_type)

@@ -82,20 +82,24 @@ class ShowBroadcast(DomainEvent):
         return self.model_dump(mode="json", exclude={"id", "store_id", "show_id"})
 
 
-class ShowStarted(ShowBroadcast):
+class _ShowStateChanged(ShowBroadcast):
+    """A show moved to ``status``; viewers get a ``show.state`` frame saying so."""
+
+    frame_type: ClassVar[str] = "show.state"
+    status: ClassVar[str] = ""
+
+    def frame_payload(self) -> dict[str, object]:
+        return {"status": self.status, "at": self.occurred_at.isoformat()}
+
+
+class ShowStarted(_ShowStateChanged):
     type: ClassVar[str] = "show.started"
-    frame_type: ClassVar[str] = "show.state"
-
-    def frame_payload(self) -> dict[str, object]:
-        return {"status": "live", "at": self.occurred_at.isoformat()}
+    status: ClassVar[str] = "live"
 
 
-class ShowEnded(ShowBroadcast):
+class ShowEnded(_ShowStateChanged):
     type: ClassVar[str] = "show.ended"
-    frame_type: ClassVar[str] = "show.state"
-
-    def frame_payload(self) -> dict[str, object]:
-        return {"status": "ended", "at": self.occurred_at.isoformat()}
+    status: ClassVar[str] = "ended"
 
 
 class ProductPinned(ShowBroadcast):
