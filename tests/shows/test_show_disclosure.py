@@ -191,7 +191,7 @@ def test_no_label_without_a_relationship(api: Api) -> None:
     show = _show(api, store)
     html = api.client.get(f"/s/{store['store']['slug']}/shows/{show['id']}?lang=es").text
     assert 'id="cc-disclosure"' not in html
-    assert 'id="cc-consent"' in html  # the banner is there on every show page
+    assert 'id="cc-consent-banner"' in html  # the banner is there on every show page
 
 
 def test_shopper_page_counts_down_to_iftar_in_ramadan(

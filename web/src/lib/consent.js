@@ -122,7 +122,7 @@ export function installConsent(config, io) {
     open: () => openBanner(true),
   });
 
-  const banner = $("#cc-consent");
+  const banner = $("#cc-consent-banner");
   const status = $("#cc-consent-status");
   const boxes = () => $$("input[data-purpose]", banner);
 
@@ -134,13 +134,14 @@ export function installConsent(config, io) {
   consent.open = () => openBanner(true);
 
   async function decide(choices, source = "banner", message = "consent.saved") {
+    // Where focus was before the buttons are disabled (a disabled button drops it).
+    const hadFocus = !banner.hidden && banner.contains(document.activeElement);
     $$("button", banner).forEach((b) => (b.disabled = true));
     try {
       apply(await io.save(choices, source));
-      const wasOpen = !banner.hidden;
       show(banner, false);
       status.textContent = t(message);
-      if (wasOpen && banner.contains(document.activeElement)) $("#cc-consent-open").focus();
+      if (hadFocus) $("#cc-consent-open").focus();
     } catch (err) {
       status.textContent = err.message;
     } finally {
