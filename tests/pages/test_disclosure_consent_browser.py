@@ -24,9 +24,9 @@ from tests.pages.test_browser import Watch
 
 PHONE = {"width": 390, "height": 844}
 BRAND = "Glow Labs"
-# Requests the page makes for its own working (ePrivacy "strictly necessary"): the page and
-# its assets and product pictures, the guest session, the show, the cart, engagement, the live ticket, the
-# consent decisions themselves. Anything else before consent is an optional request.
+# Requests the page makes for its own working (ePrivacy "strictly necessary"): the page, its
+# assets and product pictures, the guest session, the show, the cart, engagement, the live
+# ticket, the consent decisions themselves. Anything else before consent is optional.
 NECESSARY = re.compile(
     r"^/(s/[^/]+/shows/[^/]+|assets/.+|demo-assets/.+|catalog-images/.+|favicon\.ico"
     r"|api/v1/shop/[^/]+/(sessions|me|cart|live-tickets|consents(\?.*)?"
