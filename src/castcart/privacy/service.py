@@ -21,6 +21,7 @@ from castcart.core.errors import ConflictError, NotFoundError
 from castcart.core.tenancy import get_owned
 from castcart.events import DomainEvent
 from castcart.events.types import ShopperErased
+from castcart.privacy.errors import PrivacyErrorCode
 from castcart.privacy.models import ConsentRecord, PrivacyRequest
 from castcart.privacy.schemas import (
     PURPOSES,
@@ -44,7 +45,7 @@ def get_shopper(session: Session, store_id: str, shopper_id: str) -> Shopper:
         shopper_id,
         store_id,
         message="shopper not found",
-        code="shopper_not_found",
+        code=PrivacyErrorCode.SHOPPER_NOT_FOUND,
     )
 
 
@@ -88,7 +89,9 @@ def grant_consent(
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent grant won the unique active index
-        raise ConflictError("consent changed concurrently; retry", code="consent_race") from exc
+        raise ConflictError(
+            "consent changed concurrently; retry", code=PrivacyErrorCode.CONSENT_RACE
+        ) from exc
     return record, True
 
 
@@ -97,7 +100,9 @@ def withdraw_consent(
 ) -> ConsentRecord:
     current = _active(session, store_id, shopper_id, purpose)
     if current is None:
-        raise NotFoundError(f"no active consent for {purpose!r}", code="consent_not_found")
+        raise NotFoundError(
+            f"no active consent for {purpose!r}", code=PrivacyErrorCode.CONSENT_NOT_FOUND
+        )
     current.withdrawn_at = now
     current.end_reason = "withdrawn"
     session.flush()
