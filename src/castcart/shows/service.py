@@ -18,14 +18,13 @@ from castcart.core.errors import ConflictError, UnprocessableError
 from castcart.core.tenancy import get_owned
 from castcart.events import (
     DomainEvent,
-    FlashSaleStarted,
+    FlashSaleCreated,
     LivePricesChanged,
     ProductPinned,
     ShowEnded,
     ShowStarted,
 )
-from castcart.events.types import LivePrice as LivePriceEvent
-from castcart.events.types import ShowInterrupted, ShowResumed
+from castcart.events.types import LivePriceLine, ShowInterrupted, ShowResumed
 from castcart.shows.lifecycle import ShowStatus, check_transition
 from castcart.shows.models import FlashSale, LivePrice, Show, ShowProduct
 from castcart.shows.schemas import FlashSaleIn, LivePriceIn, ShowDisclosureIn, ShowIn
@@ -280,7 +279,7 @@ def set_live_prices(
                 store_id=store_id,
                 show_id=show.id,
                 prices=[
-                    LivePriceEvent(variant_id=r.variant_id, price_amount=r.price_amount)
+                    LivePriceLine(variant_id=r.variant_id, price_amount=r.price_amount)
                     for r in rows
                 ],
                 currency=currency,
@@ -328,7 +327,7 @@ def create_flash_sale(
     session.add(sale)
     session.flush()
     outbox.append(
-        FlashSaleStarted(
+        FlashSaleCreated(
             store_id=store_id,
             show_id=show.id,
             flash_sale_id=sale.id,
