@@ -15,6 +15,7 @@ from castcart.audience.errors import AudienceErrorCode
 from castcart.core.clock import utcnow
 from castcart.core.errors import UnprocessableError
 from castcart.pages.i18n import SUPPORTED
+from castcart.privacy.regimes import POLICY_VERSION
 from castcart.shows import service as shows
 from castcart.web.deps import Ctx, CurrentShopper, PublicStore, Staff
 from castcart.web.errors import ERROR_RESPONSES
@@ -35,9 +36,10 @@ class ReminderIn(BaseModel):
     time_zone: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "UTC"
     lang: Annotated[str, StringConstraints(max_length=8)] | None = None
     consent: bool = False  # the shopper ticked "send me reminders" (a marketing consent)
+    # the privacy policy the shopper agreed to (default: the current one, as the banner's)
     policy_version: Annotated[
         str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
-    ] = "reminders-1"
+    ] = POLICY_VERSION
 
 
 class ReminderOut(BaseModel):

@@ -29,6 +29,7 @@ from castcart.core.settings import Settings
 from castcart.media import playlists
 from castcart.media import service as media
 from castcart.media.models import StreamSession
+from castcart.shows import service as shows
 from castcart.shows.lifecycle import ShowStatus
 from castcart.shows.models import Show
 
@@ -232,9 +233,7 @@ def delete_replay(
 ) -> bool:
     """Delete the show's replay: recorded as deleted, then its media folder removed."""
     with db.write() as session:
-        show = session.get(Show, show_id)
-        if show is None or show.store_id != store_id:
-            raise NotFoundError("show not found", code="show_not_found")
+        show = shows.get_show(session, store_id, show_id)
         changed = media.delete_replay(session, settings, show, reason=reason, now=now)
     removed = media.remove_replay_files(settings, show_id)
     return changed or removed
@@ -271,7 +270,6 @@ def sweep_expired(db: Database, settings: Settings, now: datetime) -> list[str]:
 
 def product_titles(session: Session, show_id: str, lang: str, fallback: str) -> dict[str, str]:
     from castcart.audience.service import product_title
-    from castcart.shows import service as shows
 
     titles = {
         p.id: product_title(p, lang, fallback) for p in shows.showcase_products(session, show_id)

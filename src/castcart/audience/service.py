@@ -90,7 +90,7 @@ def book_reminder(
             ) from exc
         address = subscription["endpoint"]
         subscription_json = json.dumps(subscription)
-    if booking.consent:
+    if booking.consent and not privacy.has_consent(session, store_id, shopper_id, MARKETING):
         privacy.grant_consent(
             session,
             store_id,
