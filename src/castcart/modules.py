@@ -29,6 +29,7 @@ DOMAINS = (
     "payment_methods",
     "notifications",
     "provenance",
+    "audience",
     "pages",  # last: the pages' routes are the most general
 )
 
