@@ -148,3 +148,36 @@ def test_price_history_is_tenant_scoped_and_validated(api: Api) -> None:
         )
         assert response.status_code == 422, market
     assert api.client.get(f"/api/v1/variants/{variant['id']}/price-history").status_code == 401
+
+
+def test_a_price_reference_in_product_copy_is_judged_from_the_history(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [datetime.now(UTC) - timedelta(days=40)]
+    monkeypatch.setattr(prices, "utcnow", lambda: clock[0])
+    store = api.store(country="DE")
+    product = api.product(store, price=9900)
+    clock[0] = datetime.now(UTC) - timedelta(days=1)
+    api.ok(
+        "PATCH",
+        f"/api/v1/variants/{product['variants'][0]['id']}",
+        headers=store["headers"],
+        json={"price_amount": 4900},
+    )
+
+    def copy_findings(description: str) -> list[dict[str, Any]]:
+        saved = api.ok(
+            "PATCH",
+            f"/api/v1/products/{product['id']}",
+            headers=store["headers"],
+            json={
+                "translations": [{"locale": "de", "title": "Tasche", "description": description}]
+            },
+        )
+        return [
+            f for f in saved["compliance_findings"] if f["category"] == "price_reference_misleading"
+        ]
+
+    assert copy_findings("Statt 99 € jetzt nur 49 €.") == []  # 99 was the 30-day low
+    [finding] = copy_findings("Statt 119 € jetzt nur 49 €.")
+    assert "99.00 EUR" in finding["suggestion"]

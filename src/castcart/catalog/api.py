@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
 from castcart.accounts.service import get_store
-from castcart.catalog import evidence, findings, images, service
+from castcart.catalog import evidence, findings, images, prices, service
 from castcart.catalog.description_check import check_descriptions
 from castcart.catalog.models import Product
 from castcart.catalog.schemas import (
@@ -27,6 +27,7 @@ from castcart.catalog.schemas import (
     WarehouseIn,
     WarehouseOut,
 )
+from castcart.compliance import PriceHistory
 from castcart.compliance.restricted import restricted_markets, restrictions
 from castcart.compliance.substantiation import CLEARABLE
 from castcart.core.errors import NotFoundError
@@ -70,12 +71,26 @@ def _check(session: Session, store_id: str, product: Product) -> list[dict[str, 
     substantiation record backs are resolved with it cited)."""
     store = session.get(Store, store_id)
     found = (
-        check_descriptions(product, store.country, evidence.records(session, store_id))
+        check_descriptions(
+            product,
+            store.country,
+            evidence.records(session, store_id),
+            prices=_copy_prices(session, product),
+        )
         if store is not None
         else []
     )
     findings.sync(session, product, found)
     return found
+
+
+def _copy_prices(session: Session, product: Product) -> PriceHistory | None:
+    """The history a price reference in the copy is judged on: the first variant's (the
+    copy names one price; a product whose variants differ in price is judged on its first)."""
+    if not product.variants:
+        return None
+    points = prices.price_points(session, [product.variants[0].id])
+    return PriceHistory(points=points) if points else None
 
 
 def recheck_products(session: Session, store_id: str, product_id: str | None) -> None:

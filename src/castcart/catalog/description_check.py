@@ -9,7 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from castcart.catalog.models import Product
-from castcart.compliance import CheckContext, ComplianceInputError, check_text, fact_check
+from castcart.compliance import (
+    CheckContext,
+    ComplianceInputError,
+    PriceHistory,
+    check_text,
+    fact_check,
+)
 from castcart.compliance.rules import LANGUAGES
 from castcart.compliance.substantiation import EvidenceRecord, apply_evidence
 from castcart.core.clock import utcnow
@@ -20,9 +26,11 @@ def check_descriptions(
     market: str,
     records: Sequence[EvidenceRecord] = (),
     now: datetime | None = None,
+    prices: PriceHistory | None = None,
 ) -> list[dict[str, Any]]:
     """Findings in the product's copy. A comparison or superlative that one of the store's
-    substantiation ``records`` backs comes back with ``evidence`` (the record cited)."""
+    substantiation ``records`` backs comes back with ``evidence`` (the record cited); a price
+    reference ("was €99, now €49") is judged against ``prices``, the recorded history."""
     at = now or utcnow()
     findings: list[dict[str, Any]] = []
     for translation in product.translations:
@@ -33,7 +41,9 @@ def check_descriptions(
             text = getattr(translation, field)
             if not text:
                 continue
-            context = CheckContext(market=market, product_attributes=product.attributes)
+            context = CheckContext(
+                now=at, market=market, product_attributes=product.attributes, price_history=prices
+            )
             try:
                 results = check_text(text, market, lang, context)
             except ComplianceInputError:

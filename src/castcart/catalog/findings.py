@@ -90,7 +90,8 @@ def _substantiated(row: ProductFinding, backed: dict[str, Any], now: datetime) -
     until = str(backed.get("valid_until", ""))[:10]
     cites = str(backed.get("cites", ""))
     row.status = "resolved"
-    row.note = f"Substantiated: “{backed.get('claim', '')}” (until {until}): {cites}"[:500]
+    # language-neutral: the admin words it ("Substantiated by claim evidence: …")
+    row.note = f"“{backed.get('claim', '')}” · {until} · {cites}"[:500]
     row.resolved_by = actor[:80]
     row.resolved_at = now
 
