@@ -6,7 +6,7 @@ review endpoint or a batch job alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -117,8 +117,9 @@ class PriceHistory:
     all_time_low: Decimal | None = None
     currency: str | None = None
     #: The recorded price history (every price offered, when, where): when given, price
-    #: references are judged against it (``castcart.compliance.price_reference``).
-    points: tuple[PricePoint, ...] = ()
+    #: references are judged against it (``castcart.compliance.price_reference``). Read only
+    #: when a price claim is found, so a lazy sequence can defer the database read.
+    points: Sequence[PricePoint] = ()
 
 
 @dataclass(frozen=True, slots=True)

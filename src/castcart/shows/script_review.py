@@ -3,10 +3,10 @@ each target market, with the show's real flash sales and the pinned product as c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from castcart.compliance import (
     fact_check,
 )
 from castcart.compliance import FlashSale as ClaimFlashSale
+from castcart.compliance.price_reference import PricePoint
 from castcart.compliance.substantiation import apply_evidence
 from castcart.core.errors import UnprocessableError
 from castcart.shows.models import FlashSale, Show
@@ -42,6 +43,30 @@ class ReviewFinding:
     cleared_by: str | None = None
 
 
+class _Deferred(Sequence[PricePoint]):
+    """The price points, read from the database the first time the checker asks (only a
+    line with a price claim does: the others cost no history read)."""
+
+    def __init__(self, load: Callable[[], tuple[PricePoint, ...]]) -> None:
+        self._load = load
+        self._points: tuple[PricePoint, ...] | None = None
+
+    def _get(self) -> tuple[PricePoint, ...]:
+        if self._points is None:
+            self._points = self._load()
+        return self._points
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    @overload
+    def __getitem__(self, index: int) -> PricePoint: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PricePoint]: ...
+    def __getitem__(self, index: int | slice) -> PricePoint | Sequence[PricePoint]:
+        return self._get()[index]
+
+
 def _prices(
     session: Session, show: Show, pinned: Product | None, active: list[FlashSale]
 ) -> PriceHistory | None:
@@ -51,10 +76,10 @@ def _prices(
         return None
     ids = [v.id for v in pinned.variants]
     reduced = [s.variant_id for s in active if s.variant_id in ids]
-    reduced += [p.variant_id for p in live_prices(session, show.id) if p.variant_id in ids]
+    if not reduced:
+        reduced = [p.variant_id for p in live_prices(session, show.id) if p.variant_id in ids]
     chosen = reduced[0] if reduced else ids[0]
-    points = price_history.price_points(session, [chosen])
-    return PriceHistory(points=points) if points else None
+    return PriceHistory(points=_Deferred(lambda: price_history.price_points(session, [chosen])))
 
 
 def review_script(
