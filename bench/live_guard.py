@@ -100,9 +100,7 @@ def main() -> None:
                 time.sleep(0.01)  # a fast host: 100 lines/s
             done.wait(60)
 
-            prices_p50, prices_p99, plain_p50, plain_p99, flagged = _price_scenario(
-                app, api, args.lines, args.history
-            )
+            priced, plain, flagged = _price_scenario(app, api, args.lines, args.history)
 
     print(f"lines={args.lines} markets={','.join(MARKETS)} alerts={len(latencies)}")
     print(
@@ -113,13 +111,17 @@ def main() -> None:
         f"RESULT live_guard path=bus_to_alert p50_ms={statistics.median(latencies):.2f} "
         f"p99_ms={_pct(latencies, 0.99):.2f}"
     )
+    # min next to p50/p99: on a shared, overloaded machine the fastest run is the nearest
+    # to the work itself
     print(
         f"RESULT live_guard path=check_no_price_claim history_rows={args.history} "
-        f"p50_ms={plain_p50:.2f} p99_ms={plain_p99:.2f}"
+        f"min_ms={min(plain):.2f} p50_ms={statistics.median(plain):.2f} "
+        f"p99_ms={_pct(plain, 0.99):.2f}"
     )
     print(
         f"RESULT live_guard path=check_price_reference history_rows={args.history} "
-        f"flagged={flagged} p50_ms={prices_p50:.2f} p99_ms={prices_p99:.2f} budget_ms=50"
+        f"flagged={flagged} min_ms={min(priced):.2f} p50_ms={statistics.median(priced):.2f} "
+        f"p99_ms={_pct(priced, 0.99):.2f} budget_ms=50"
     )
 
 
@@ -183,16 +185,6 @@ def _price_scenario(
             )
         return spent, flagged
 
-    prices, flagged = timed(PRICE_LINE)
+    priced, flagged = timed(PRICE_LINE)
     plain, _ = timed("This charger holds 3000 mAh and ships from Berlin.")
-    return (
-        statistics.median(prices),
-        _pct(prices, 0.99),
-        statistics.median(plain),
-        _pct(plain, 0.99),
-        flagged,
-    )
-
-
-if __name__ == "__main__":
-    main()
+    return priced, plain, flagged

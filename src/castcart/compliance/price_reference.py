@@ -123,30 +123,36 @@ def timeline(points: Iterable[PricePoint], market: str | None, until: datetime) 
         events.append((end, -1, p.amount))
     if not events:
         return []
-    events.sort(key=lambda e: (e[0], e[1]))
-    active: dict[Decimal, int] = {}
+    events.sort()  # by time, ends (-1) before starts (+1) at the same instant
+    n = len(events)
+    counts: dict[Decimal, int] = {}
     heap: list[Decimal] = []
-    out: list[Segment] = []
+    starts: list[datetime] = []
+    ends: list[datetime] = []
+    amounts: list[Decimal] = []
+    push, pop = heapq.heappush, heapq.heappop
     i = 0
-    while i < len(events):
+    while i < n:
         at = events[i][0]
-        while i < len(events) and events[i][0] == at:
+        while i < n and events[i][0] == at:
             _, delta, amount = events[i]
-            active[amount] = active.get(amount, 0) + delta
-            if delta > 0 and active[amount] == 1:
-                heapq.heappush(heap, amount)
+            count = counts.get(amount, 0) + delta
+            counts[amount] = count
+            if delta > 0 and count == 1:
+                push(heap, amount)
             i += 1
-        while heap and active.get(heap[0], 0) <= 0:
-            heapq.heappop(heap)
-        if i >= len(events) or not heap:
+        while heap and counts[heap[0]] <= 0:
+            pop(heap)
+        if i >= n or not heap:
             continue
-        nxt = events[i][0]
-        low = heap[0]
-        if out and out[-1].amount == low and out[-1].end == at:
-            out[-1] = Segment(out[-1].start, nxt, low)
+        nxt, low = events[i][0], heap[0]
+        if amounts and amounts[-1] == low and ends[-1] == at:
+            ends[-1] = nxt
         else:
-            out.append(Segment(at, nxt, low))
-    return out
+            starts.append(at)
+            ends.append(nxt)
+            amounts.append(low)
+    return [Segment(a, b, c) for a, b, c in zip(starts, ends, amounts, strict=True)]
 
 
 def _covering(segments: Sequence[Segment], at: datetime) -> int | None:
