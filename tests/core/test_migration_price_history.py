@@ -13,7 +13,7 @@ from castcart.core.migrate import upgrade
 
 def test_backfill_of_existing_prices(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'castcart.db'}"
-    upgrade(url, "0020")
+    upgrade(url, "0021")
     engine = sa.create_engine(url)
     with engine.begin() as c:
         c.execute(

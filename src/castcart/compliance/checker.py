@@ -24,7 +24,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from castcart.compliance import price_reference
-from castcart.compliance.models import CheckContext, Finding, Severity
 from castcart.compliance.rules import (
     CompiledRule,
     Lexicon,
@@ -42,6 +41,7 @@ from castcart.compliance.text import (
     quoted_spans,
     sentence_bounds,
 )
+from castcart.compliance.values import CheckContext, Finding, Severity
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final
 
-from castcart.compliance.models import Finding
 from castcart.compliance.text import WORD_RE, normalize, sentence_bounds
+from castcart.compliance.values import Finding
 
 CLEARABLE: Final[frozenset[str]] = frozenset({"unverified_comparison", "absolute_claim"})
 #: A record must name the claim, not one loose word ("cheaper" would clear every comparison).

@@ -1,7 +1,7 @@
 """price history (every price a variant was offered at) and claim evidence records
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 
 The backfill gives every existing variant its current catalog price as a ``list`` row from
 its product's creation (the best date on record), every flash sale its window, and every
@@ -19,7 +19,7 @@ from alembic import op
 import castcart.core.types
 
 revision: str = "0022"
-down_revision: str | None = "0020"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
