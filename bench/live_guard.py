@@ -188,3 +188,7 @@ def _price_scenario(
     priced, flagged = timed(PRICE_LINE)
     plain, _ = timed("This charger holds 3000 mAh and ships from Berlin.")
     return priced, plain, flagged
+
+
+if __name__ == "__main__":
+    main()

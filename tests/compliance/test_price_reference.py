@@ -131,6 +131,14 @@ def test_the_30_day_low_is_per_market() -> None:
     assert price_findings("Avant 99 €, maintenant 49 €", "FR", "fr", points)
 
 
+def test_eea_markets_outside_the_eu_apply_the_30_day_rule() -> None:
+    dip = p(59, NOW - days(20), NOW - days(19))
+    for market in ("NO", "IS", "LI"):
+        [finding] = price_findings("Was €99, now €49!", market, "en", reduced_now(dip))
+        assert finding.rule == "eu.omnibus.pid.art6a.prior_price"
+        assert finding.evidence is not None and finding.evidence["lowest_30d"] == "59.00"
+
+
 def test_no_price_in_the_30_days_before_means_no_prior_price() -> None:
     points = [p(49, NOW - days(2))]  # launched at 49
     [finding] = price_findings("Was €99, now €49!", "ES", "en", points)

@@ -33,7 +33,7 @@ _MARKET_ALIASES: Final[dict[str, str]] = {
     "usa": "us",
     "ca": "us",
 }
-# Member states without a pack of their own fall back to the EU pack.
+# Member states (and EEA states) without a pack of their own fall back to the EU pack.
 _EU_MEMBERS: Final[frozenset[str]] = frozenset(
     [
         "at",
@@ -61,6 +61,11 @@ _EU_MEMBERS: Final[frozenset[str]] = frozenset(
         "si",
         "es",
         "se",
+        # EEA states outside the EU apply the same consumer acquis (UCPD, the Price
+        # Indication Directive with its Omnibus 30-day rule) through the EEA Agreement
+        "is",
+        "li",
+        "no",
     ]
 )
 
