@@ -100,7 +100,9 @@ def _table(name: str, res: dict[str, Any]) -> str:
         f"== {name}: n={res['n']} precision={res['precision']:.3f} recall={res['recall']:.3f}"
         + (f" (unsupported language rows: {res['unsupported']})" if res["unsupported"] else "")
     ]
-    lines.append(f"   {'category':38s} {'prec':>6s} {'recall':>6s} {'tp':>4s} {'fp':>4s} {'fn':>4s}")
+    lines.append(
+        f"   {'category':38s} {'prec':>6s} {'recall':>6s} {'tp':>4s} {'fp':>4s} {'fn':>4s}"
+    )
     for cat in CATEGORIES:
         t, p, n = res["tp"][cat], res["fp"][cat], res["fn"][cat]
         if t + p + n == 0:
@@ -141,8 +143,24 @@ def compare_classifiers() -> None:
             if f1 > best[0]:
                 best = (f1, thr, pr, rc)
         label = f"knn k={cfg.k}" if cfg.method == "knn" else f"logreg l2={cfg.l2:g}"
-        print(f"   {label:18s} F1={best[0]:.3f} at threshold {best[1]:.2f}: "
-              f"P={best[2]:.3f} R={best[3]:.3f}")
+        print(
+            f"   {label:18s} F1={best[0]:.3f} at threshold {best[1]:.2f}: "
+            f"P={best[2]:.3f} R={best[3]:.3f}"
+        )
+
+
+def _prime(rows: list[dict[str, Any]]) -> None:
+    """Embed every sentence the checker will look at in batches (and cache them on disk)."""
+    from castcart.compliance import semantic
+    from castcart.compliance.checker import semantic_inputs
+
+    texts: list[str] = []
+    for row in rows:
+        try:
+            texts.extend(semantic_inputs(row["text"], row["lang"]))
+        except ComplianceInputError:
+            continue
+    semantic.prime(texts)
 
 
 def _timing(rows: list[dict[str, Any]]) -> None:
@@ -161,14 +179,18 @@ def _timing(rows: list[dict[str, Any]]) -> None:
                 continue
             times.append((time.perf_counter() - start) * 1000)
         times.sort()
-        print(f"timing {layer}: p50={statistics.median(times):.2f} ms "
-              f"p95={times[int(0.95 * (len(times) - 1))]:.2f} ms per sentence (n={len(times)})")
+        print(
+            f"timing {layer}: p50={statistics.median(times):.2f} ms "
+            f"p95={times[int(0.95 * (len(times) - 1))]:.2f} ms per sentence (n={len(times)})"
+        )
     ref = re.compile(r"\bbest\b", re.IGNORECASE)
     start = time.perf_counter()
     for row in sample:
         ref.findall(row["text"])
-    print(f"timing reference single-pattern re scan: "
-          f"{(time.perf_counter() - start) / len(sample) * 1e6:.2f} us/sentence")
+    print(
+        f"timing reference single-pattern re scan: "
+        f"{(time.perf_counter() - start) / len(sample) * 1e6:.2f} us/sentence"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         sp: [r for r in data if r["split"] == sp] for sp in ("train", "dev", "test")
     }
     sets["own"] = load(args.own)
+    if "semantic" in args.layers or "combined" in args.layers:
+        _prime([r for name in args.sets.split(",") for r in sets[name]])
     results: dict[tuple[str, str], dict[str, Any]] = {}
     for name in args.sets.split(","):
         for layer in args.layers.split(","):

@@ -52,7 +52,9 @@ LABELS = {
 LANGS = {"en", "es", "fr", "de", "it", "id", "ms", "ar"}
 MARKETS = {"us", "uk", "au", "eu", "es", "fr", "de", "it", "id", "my", "sa", "ae"}
 SPLITS = ("train", "dev", "test")
-_LINE = re.compile(r"^(?P<lang>[a-z]{2})\s+(?P<market>[a-z]{2})\s+(?P<label>[a-z]+)\s*\|\s*(?P<text>.+)$")
+_LINE = re.compile(
+    r"^(?P<lang>[a-z]{2})\s+(?P<market>[a-z]{2})\s+(?P<label>[a-z]+)\s*\|\s*(?P<text>.+)$"
+)
 
 
 class DataError(ValueError):
@@ -88,9 +90,7 @@ def load_sources(path: Path = DATA / "sources.toml") -> dict[str, Source]:
     return out
 
 
-def parse_authored(
-    paths: list[Path], sources: dict[str, Source]
-) -> list[dict[str, Any]]:
+def parse_authored(paths: list[Path], sources: dict[str, Source]) -> list[dict[str, Any]]:
     """Every sentence line of the authored files, with its source (errors name file:line)."""
     rows: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
@@ -124,8 +124,13 @@ def parse_authored(
                 raise DataError(f"{where}: duplicate sentence (first at {seen[key]})")
             seen[key] = where
             rows.append(
-                {"text": text, "lang": lang, "market": market, "category": LABELS[label],
-                 "source": current}
+                {
+                    "text": text,
+                    "lang": lang,
+                    "market": market,
+                    "category": LABELS[label],
+                    "source": current,
+                }
             )
     return rows
 

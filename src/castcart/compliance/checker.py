@@ -531,9 +531,27 @@ def _sentences(doc: _Doc) -> list[tuple[int, int, str]]:
     return out
 
 
-def _running_sale(ctx: CheckContext) -> bool:
-    sale = ctx.flash_sale
-    return sale is not None and sale.ends_at is not None and sale.ends_at > ctx.current_time()
+def semantic_inputs(text: str, lang: str) -> list[str]:
+    """The strings the semantic layer embeds for ``text`` (its sentences, quotes blanked)."""
+    norm = normalize(text)
+    doc = _Doc(text, norm, quoted_spans(norm), grammar(resolve_language(lang)), None, "")
+    return [own for _s, _e, own in _sentences(doc)]
+
+
+def _rules_saw(cat_rules: list[CompiledRule], doc: _Doc, start: int, end: int) -> bool:
+    """Whether one of the category's patterns or exclusions matches in this sentence: then
+    the rules have judged that claim (negated, quoted, excluded, confirmed by the show's
+    facts, or a bare "40 % off" that needs price facts) and the semantic layer defers to
+    them. It only speaks for sentences no lexicon entry recognises: the paraphrases."""
+    for cr in cat_rules:
+        for ex in cr.excludes:
+            if ex.search(doc.norm, start, end):
+                return True
+        for _kind, rx in cr.patterns:
+            for m in rx.finditer(doc.norm, start, end):
+                if m.end() > m.start():
+                    return True
+    return False
 
 
 def _semantic_severity(
@@ -560,17 +578,21 @@ def _semantic_severity(
     elif category == "fake_urgency":
         if ctx is None:
             return "low", _msg(doc, "unverifiable")
-        if _running_sale(ctx):
-            return None  # the rules judge the stated figures against the running sale
+        if ctx.flash_sale is not None or _stock_known(ctx) is not None:
+            return None  # the show has the facts: the rules judge the stated figures
         return "medium", _msg(doc, "no_sale_today")
     elif category == "price_reference_misleading":
         if g.price_basis_stated and g.price_basis_stated.search(sentence):
             return None
-        if ctx is None or ctx.price_history is None:
-            return "low", _msg(doc, "price_unverifiable")
-    elif category == "restricted_product_market":
-        if g.nonhalal_notice and g.nonhalal_notice.search(sentence):
-            return None
+        if ctx is not None and ctx.price_history is not None:
+            return None  # price facts known: the rules judge the stated prices against them
+        return "low", _msg(doc, "price_unverifiable")
+    elif (
+        category == "restricted_product_market"
+        and g.nonhalal_notice
+        and g.nonhalal_notice.search(sentence)
+    ):
+        return None
     return "medium", ""
 
 
@@ -602,8 +624,11 @@ def _semantic_findings(
                 same = near == doc.market or {near, doc.market} <= _SHARED_RESTRICTIONS
                 if not same:
                     continue  # e.g. alcohol is not restricted in AU, CBD is
-            verdict = _semantic_severity(hit.category, doc.norm[s:e], doc, by_cat.get(
-                "missing_ad_disclosure", []))
+            if _rules_saw(cat_rules, doc, s, e):
+                continue  # the rules keep negation, quotation, exclusions and the facts
+            verdict = _semantic_severity(
+                hit.category, doc.norm[s:e], doc, by_cat.get("missing_ad_disclosure", [])
+            )
             if verdict is None:
                 continue
             severity, note = verdict

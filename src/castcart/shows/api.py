@@ -199,6 +199,8 @@ class ScriptFindingOut(BaseModel):
     severity: str
     suggestion: str
     excerpt: str
+    layer: str = Field("rules", description="which checker layer fired: rules or semantic")
+    why: str = Field("", description="the span matched, or the closest labelled example")
 
 
 class ScriptReviewOut(BaseModel):

@@ -28,6 +28,8 @@ class ReviewFinding:
     severity: str
     suggestion: str
     excerpt: str
+    layer: str = "rules"
+    why: str = ""
 
 
 def review_script(
@@ -67,6 +69,8 @@ def review_script(
                 severity=f.severity,
                 suggestion=f.suggestion,
                 excerpt=text[f.start : f.end],
+                layer=f.layer,
+                why=f.why,
             )
             for f in results
         )
