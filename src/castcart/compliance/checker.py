@@ -597,7 +597,7 @@ def _semantic_severity(
 
 
 def _semantic_findings(
-    doc: _Doc, rules: tuple[CompiledRule, ...], kept: list[Finding]
+    doc: _Doc, rules: tuple[CompiledRule, ...], kept: list[Finding], *, defer: bool = True
 ) -> list[Finding]:
     from castcart.compliance import semantic
 
@@ -624,7 +624,7 @@ def _semantic_findings(
                 same = near == doc.market or {near, doc.market} <= _SHARED_RESTRICTIONS
                 if not same:
                     continue  # e.g. alcohol is not restricted in AU, CBD is
-            if _rules_saw(cat_rules, doc, s, e):
+            if defer and _rules_saw(cat_rules, doc, s, e):
                 continue  # the rules keep negation, quotation, exclusions and the facts
             verdict = _semantic_severity(
                 hit.category, doc.norm[s:e], doc, by_cat.get("missing_ad_disclosure", [])
@@ -686,7 +686,9 @@ def check_text(
                 found.append((cr.order, f))
     kept = _dedupe(found)
     if "semantic" in layers:
-        kept.extend(_semantic_findings(doc, rules, kept))
+        # alone (layers=("semantic",)) it judges every sentence; beside the rules it defers
+        # to them wherever a lexicon pattern saw the claim
+        kept.extend(_semantic_findings(doc, rules, kept, defer="rules" in layers))
         kept.sort(key=lambda f: (f.start, f.end, f.category))
     return kept
 

@@ -190,6 +190,11 @@ class Embedder:
                     self._cache.popitem(last=False)
         return out
 
+    def clear(self) -> None:
+        """Forget the in-process embeddings (benchmarks: measure real forward passes)."""
+        with self._lock:
+            self._cache.clear()
+
     def remember(self, texts: Sequence[str], vecs: Array) -> None:
         """Seed the LRU with precomputed embeddings (grows it to hold them all)."""
         with self._lock:

@@ -6,7 +6,9 @@ reach the show's staff connections as a ``compliance.alert`` frame.
 It runs on its own thread: the events come from the event loop that serves the room (host
 chat) or from a captions worker, and a database read must not stall either. Measured with
 ``bench/live_guard.py`` (3 markets, 100 lines/s): the bare check takes ~2 ms, a line on the
-bus to its alert ~5 ms p50 / ~9 ms p99 — far inside the 500 ms budget.
+bus to its alert ~5 ms p50 / ~9 ms p99 — far inside the 500 ms budget. Those figures are the
+rules; the semantic layer (issue 19) adds one e5 forward pass per line (~25-50 ms on an idle
+core, much more on a loaded machine; see docs/compliance.md), shared by the show's markets.
 """
 
 from __future__ import annotations
