@@ -22,9 +22,16 @@ WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(shell find
 $(DIST): $(WEB_SOURCES)
 	cd web && npm ci --no-audit --no-fund && node build.mjs
 
-install: $(STAMP) $(DIST)
+# The compliance guard's semantic layer: embeddings of its labelled sentences, computed once
+# (about a minute on an idle core) so no request or test pays for them (var/, gitignored).
+SEMANTIC := var/cache/compliance/.built
+$(SEMANTIC): $(STAMP) src/castcart/compliance/data/labelled.jsonl
+	$(BIN)/python -c "from castcart.compliance.semantic import warm; warm()"
+	mkdir -p $(@D) && touch $@
 
-demo: $(STAMP) $(DIST)
+install: $(STAMP) $(DIST) $(SEMANTIC)
+
+demo: $(STAMP) $(DIST) $(SEMANTIC)
 	$(BIN)/castcart demo
 
 serve: $(STAMP) $(DIST)
@@ -32,11 +39,11 @@ serve: $(STAMP) $(DIST)
 
 # The whole suite on the embedded defaults (SQLite, in-process bus). Tests that need
 # PostgreSQL or Redis skip, saying why, unless CASTCART_TEST_*_URL point at a server.
-test: $(STAMP) $(DIST)
+test: $(STAMP) $(DIST) $(SEMANTIC)
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 # Service-backed tests only (PostgreSQL, Redis); .ci/run sets the URLs.
-test-services: $(STAMP)
+test-services: $(STAMP) $(SEMANTIC)
 	$(BIN)/pytest -q -m "postgres or redis" -p no:randomly
 
 lint: $(STAMP)

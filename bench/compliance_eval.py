@@ -1,10 +1,22 @@
-"""Evaluate the claim checker on the labelled set: precision/recall per category and overall.
+"""Evaluate the claim checker: precision/recall per layer, per split, per category and language.
 
 A unit is a (sentence, category) pair: predicted categories vs expected categories.
-Timing: median per-sentence check time vs. a plain single-pattern ``re`` scan over the same
-texts in the same run (a floor for "reading the text once"), printed as a ratio.
 
-    .venv/bin/python bench/compliance_eval.py [--data PATH]
+Sets:
+- the labelled data of the semantic layer (``src/castcart/compliance/data/labelled.jsonl``,
+  built by ``scripts/build_compliance_data.py``), split BY SOURCE DOCUMENT into train / dev /
+  test; the classifier is trained on train, tuned on dev, and test is only ever reported;
+- ``own``: the original 289-sentence set written with the rules (tests/compliance/data).
+
+Layers: ``rules`` (lexicons only), ``semantic`` (the embedding classifier alone on every
+sentence, with the same market gating and context checks), ``combined`` (what ``check_text``
+returns: the rules, plus the classifier where no lexicon pattern saw the claim).
+
+    .venv/bin/python bench/compliance_eval.py [--sets train,dev,test,own] [--layers ...]
+        [--show-errors] [--compare] [--timing]
+
+``--compare`` prints the classifier choice on dev (kNN for several k vs logistic regression).
+Last line: ``RESULT compliance split=test layer=combined precision=... recall=... n=...``.
 """
 
 from __future__ import annotations
@@ -20,92 +32,210 @@ from pathlib import Path
 from typing import Any
 
 from castcart.compliance.checker import check_text
-from castcart.compliance.values import CATEGORIES, CheckContext
+from castcart.compliance.values import CATEGORIES, CheckContext, ComplianceInputError
 
-DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "compliance" / "data" / "labelled.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "tests" / "compliance" / "data" / "labelled.jsonl"
+SEMANTIC_DATA = ROOT / "src" / "castcart" / "compliance" / "data" / "labelled.jsonl"
+LAYERS = {"rules": ("rules",), "semantic": ("semantic",), "combined": ("rules", "semantic")}
 
 
 def load(path: Path) -> list[dict[str, Any]]:
-    """Read the labelled JSONL set."""
+    """Read a labelled JSONL set."""
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Run the checker over ``rows``; return counts, scores and mistakes."""
+def _score(t: int, p: int, n: int) -> tuple[float, float]:
+    return (t / (t + p) if t + p else 1.0), (t / (t + n) if t + n else 1.0)
+
+
+def evaluate(rows: list[dict[str, Any]], layer: str = "rules") -> dict[str, Any]:
+    """Run one checker layer over ``rows``; counts per category and language, and mistakes.
+
+    A row whose language the checker does not guard counts as "nothing found" (and is listed
+    in ``unsupported``)."""
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
+    lang_counts: dict[str, Counter[str]] = {}
     mistakes: list[str] = []
+    unsupported = 0
     for row in rows:
         ctx = CheckContext.from_dict(row["context"]) if row.get("context") else None
-        predicted = {f.category for f in check_text(row["text"], row["market"], row["lang"], ctx)}
+        try:
+            found = check_text(row["text"], row["market"], row["lang"], ctx, layers=LAYERS[layer])
+        except ComplianceInputError:
+            found, unsupported = [], unsupported + 1
+        predicted = {f.category for f in found}
         expected = set(row["expected"])
+        lc = lang_counts.setdefault(row["lang"], Counter())
         for cat in predicted & expected:
             tp[cat] += 1
+            lc["tp"] += 1
         for cat in predicted - expected:
             fp[cat] += 1
-            mistakes.append(f"FP {cat:38s} [{row['market']}/{row['lang']}] {row['text']}")
+            lc["fp"] += 1
+            why = next((f.why for f in found if f.category == cat), "")
+            mistakes.append(f"FP {cat:38s} [{row['market']}/{row['lang']}] {row['text']}  <- {why}")
         for cat in expected - predicted:
             fn[cat] += 1
+            lc["fn"] += 1
             mistakes.append(f"FN {cat:38s} [{row['market']}/{row['lang']}] {row['text']}")
-    t, p, n = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    precision, recall = _score(sum(tp.values()), sum(fp.values()), sum(fn.values()))
     return {
         "tp": tp,
         "fp": fp,
         "fn": fn,
-        "precision": t / (t + p) if t + p else 1.0,
-        "recall": t / (t + n) if t + n else 1.0,
+        "langs": lang_counts,
+        "precision": precision,
+        "recall": recall,
         "mistakes": mistakes,
+        "unsupported": unsupported,
+        "n": len(rows),
     }
 
 
-def _median_ms(fn: Any, rows: list[dict[str, Any]], repeat: int = 5) -> float:
-    times = []
+def _table(name: str, res: dict[str, Any]) -> str:
+    lines = [
+        f"== {name}: n={res['n']} precision={res['precision']:.3f} recall={res['recall']:.3f}"
+        + (f" (unsupported language rows: {res['unsupported']})" if res["unsupported"] else "")
+    ]
+    lines.append(
+        f"   {'category':38s} {'prec':>6s} {'recall':>6s} {'tp':>4s} {'fp':>4s} {'fn':>4s}"
+    )
+    for cat in CATEGORIES:
+        t, p, n = res["tp"][cat], res["fp"][cat], res["fn"][cat]
+        if t + p + n == 0:
+            continue
+        pr, rc = _score(t, p, n)
+        lines.append(f"   {cat:38s} {pr:6.3f} {rc:6.3f} {t:4d} {p:4d} {n:4d}")
+    langs = []
+    for lang, c in sorted(res["langs"].items()):
+        pr, rc = _score(c["tp"], c["fp"], c["fn"])
+        langs.append(f"{lang} P={pr:.2f} R={rc:.2f}")
+    lines.append("   by language: " + "; ".join(langs))
+    return "\n".join(lines)
+
+
+def compare_classifiers() -> None:
+    """kNN (several k) vs logistic regression on the dev split, classifier alone."""
+    from castcart.compliance import semantic
+
+    train = semantic.load_examples(splits=["train"])
+    dev = semantic.load_examples(splits=["dev"])
+    Xtr = semantic.cached_embeddings(train)
+    Xdev = semantic.cached_embeddings(dev)
+    configs = [semantic.SemanticConfig(method="knn", k=k) for k in (3, 5, 7, 11)]
+    configs += [semantic.SemanticConfig(method="logreg", l2=c) for c in (1e-4, 1e-3, 1e-2)]
+    print("classifier on dev (train -> dev, no rules, no context): best threshold by F1")
+    for cfg in configs:
+        clf = semantic.Classifier(train, Xtr, cfg)
+        S = clf.scores(Xdev)
+        best = (0.0, 0.0, 0.0, 0.0)
+        for thr in (0.3, 0.4, 0.5, 0.55, 0.6, 0.7):
+            t = p = n = 0
+            for r, ex in enumerate(dev):
+                pred = {c for ci, c in enumerate(CATEGORIES) if S[r, ci] >= thr}
+                exp = {ex.category} - {semantic.COMPLIANT}
+                t, p, n = t + len(pred & exp), p + len(pred - exp), n + len(exp - pred)
+            pr, rc = _score(t, p, n)
+            f1 = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
+            if f1 > best[0]:
+                best = (f1, thr, pr, rc)
+        label = f"knn k={cfg.k}" if cfg.method == "knn" else f"logreg l2={cfg.l2:g}"
+        print(
+            f"   {label:18s} F1={best[0]:.3f} at threshold {best[1]:.2f}: "
+            f"P={best[2]:.3f} R={best[3]:.3f}"
+        )
+
+
+def _prime(rows: list[dict[str, Any]]) -> None:
+    """Embed every sentence the checker will look at in batches (and cache them on disk)."""
+    from castcart.compliance import semantic
+    from castcart.compliance.checker import semantic_inputs
+
+    texts: list[str] = []
     for row in rows:
-        best = float("inf")
-        for _ in range(repeat):
+        try:
+            texts.extend(semantic_inputs(row["text"], row["lang"]))
+        except ComplianceInputError:
+            continue
+    semantic.prime(texts)
+
+
+def _timing(rows: list[dict[str, Any]]) -> None:
+    from castcart.compliance import semantic
+
+    semantic.warm()
+    sample = rows[:60]
+    for layer in ("rules", "combined"):
+        semantic.embedder().clear()  # every line a real forward pass, as live
+        times = []
+        for row in sample:
+            text = row["text"]
             start = time.perf_counter()
-            fn(row)
-            best = min(best, time.perf_counter() - start)
-        times.append(best * 1000)
-    return statistics.median(times)
+            try:
+                check_text(text, row["market"], row["lang"], layers=LAYERS[layer])
+            except ComplianceInputError:
+                continue
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        print(
+            f"timing {layer}: p50={statistics.median(times):.2f} ms "
+            f"p95={times[int(0.95 * (len(times) - 1))]:.2f} ms per sentence (n={len(times)})"
+        )
+    ref = re.compile(r"\bbest\b", re.IGNORECASE)
+    start = time.perf_counter()
+    for row in sample:
+        ref.findall(row["text"])
+    print(
+        f"timing reference single-pattern re scan: "
+        f"{(time.perf_counter() - start) / len(sample) * 1e6:.2f} us/sentence"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the per-category table, timing, and the RESULT line."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=DEFAULT)
+    """Print the tables per set and layer, then the RESULT line (test split, combined)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=SEMANTIC_DATA)
+    parser.add_argument("--own", type=Path, default=DEFAULT)
+    parser.add_argument("--sets", default="train,dev,test,own")
+    parser.add_argument("--layers", default="rules,semantic,combined")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--timing", action="store_true")
     args = parser.parse_args(argv)
-    rows = load(args.data)
-    res = evaluate(rows)
-    print(f"{'category':38s} {'prec':>6s} {'recall':>6s} {'tp':>4s} {'fp':>4s} {'fn':>4s}")
-    for cat in CATEGORIES:
-        t, p, n = res["tp"][cat], res["fp"][cat], res["fn"][cat]
-        prec = t / (t + p) if t + p else 1.0
-        rec = t / (t + n) if t + n else 1.0
-        print(f"{cat:38s} {prec:6.3f} {rec:6.3f} {t:4d} {p:4d} {n:4d}")
-    if args.show_errors:
-        print("\n".join(res["mistakes"]))
-    contexts = {
-        id(r): CheckContext.from_dict(r["context"]) if r.get("context") else None for r in rows
+    if args.compare:
+        compare_classifiers()
+    data = load(args.data)
+    sets: dict[str, list[dict[str, Any]]] = {
+        sp: [r for r in data if r["split"] == sp] for sp in ("train", "dev", "test")
     }
-    for row in rows[:20]:  # warm the per-market/language compile caches outside the timing
-        check_text(row["text"], row["market"], row["lang"], contexts[id(row)])
-    reference = re.compile(r"\bbest\b", re.IGNORECASE)
-    ours = _median_ms(
-        lambda r: check_text(r["text"], r["market"], r["lang"], contexts[id(r)]), rows
-    )
-    ref = _median_ms(lambda r: reference.findall(r["text"]), rows)
-    print(
-        f"timing: median check_text {ours:.3f} ms/sentence; reference single-pattern re scan "
-        f"{ref * 1000:.2f} us/sentence; ratio {ours / ref:.0f}x (budget: 500 ms live, aim < 5 ms)"
-    )
-    print(
-        f"RESULT compliance precision={res['precision']:.3f} recall={res['recall']:.3f} "
-        f"n={len(rows)}"
-    )
+    sets["own"] = load(args.own)
+    if "semantic" in args.layers or "combined" in args.layers:
+        _prime([r for name in args.sets.split(",") for r in sets[name]])
+    results: dict[tuple[str, str], dict[str, Any]] = {}
+    for name in args.sets.split(","):
+        for layer in args.layers.split(","):
+            res = evaluate(sets[name], layer)
+            results[(name, layer)] = res
+            print(_table(f"{name} / {layer}", res))
+            if args.show_errors and layer == "combined":
+                print("\n".join("   " + m for m in res["mistakes"]))
+    if args.timing:
+        _timing(sets["dev"])
+    for (name, layer), res in results.items():
+        print(
+            f"RESULT compliance split={name} layer={layer} precision={res['precision']:.3f} "
+            f"recall={res['recall']:.3f} n={res['n']}"
+        )
+    final = results.get(("test", "combined"))
+    if final is not None:
+        print(
+            f"RESULT compliance split=test layer=combined precision={final['precision']:.3f} "
+            f"recall={final['recall']:.3f} n={final['n']}"
+        )
     return 0
 
 

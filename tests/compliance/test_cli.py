@@ -27,8 +27,11 @@ def test_check_outputs_findings_in_the_contract_shape(tmp_path: Path) -> None:
     findings = out["findings"]
     assert isinstance(findings, list)
     assert {f["category"] for f in findings} == {"absolute_claim", "fake_urgency"}
+    base = {"category", "rule", "start", "end", "severity", "suggestion", "layer", "why"}
     for f in findings:
-        assert set(f) == {"category", "rule", "start", "end", "severity", "suggestion"}
+        # the six original keys, plus which layer fired and why (issue 19)
+        assert set(f) == base or set(f) == base | {"example", "example_source", "score"}
+        assert f["layer"] in {"rules", "semantic"}
 
 
 def test_context_is_used(tmp_path: Path) -> None:

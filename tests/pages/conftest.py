@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from castcart.compliance import semantic
 from castcart.core.settings import Settings
 from castcart.demo.seed import DemoStore, seed_demo
 from castcart.pages.routes import DIST_DIR
@@ -39,6 +40,14 @@ class Site:
     @property
     def show_url(self) -> str:
         return f"{self.url}/s/{self.demo.slug}/shows/{self.demo.show_id}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _semantic_layer_loaded() -> None:
+    """Page tests wait on requests with timeouts: load the compliance guard's embedding model
+    and classifier once up front (tens of seconds on a loaded machine), so the first product
+    save or script review in a test does not pay for it."""
+    semantic.warm()
 
 
 @pytest.fixture(scope="module")

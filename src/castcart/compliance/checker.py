@@ -14,8 +14,9 @@ Policy decisions (documented in docs/compliance.md):
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -41,7 +42,7 @@ from castcart.compliance.text import (
     quoted_spans,
     sentence_bounds,
 )
-from castcart.compliance.values import CheckContext, Finding, Severity
+from castcart.compliance.values import CheckContext, ComplianceInputError, Finding, Severity
 
 
 @dataclass(frozen=True)
@@ -545,11 +546,174 @@ def _dedupe(found: list[tuple[int, Finding]]) -> list[Finding]:
     return kept
 
 
+# --- the semantic layer ------------------------------------------------------------------
+
+_SEMANTIC_ENV = "CASTCART_COMPLIANCE_SEMANTIC"
+_SENTENCE_RE = re.compile(r"[^.!?\u061f\u3002\n]+(?:[.!?\u061f\u3002]+|$)")
+_SHARED_RESTRICTIONS = {"sa_ae", "id_my"}  # alcohol, pork and CBD restricted in both
+
+
+def semantic_enabled() -> bool:
+    """The semantic layer runs unless ``CASTCART_COMPLIANCE_SEMANTIC=0``."""
+    return os.environ.get(_SEMANTIC_ENV, "1").strip().lower() not in {"0", "false", "off", "no"}
+
+
+def _sentences(doc: _Doc) -> list[tuple[int, int, str]]:
+    """(start, end, host's own words) per sentence: quoted speech ("we can't say 'best'") is
+    blanked out, as the rules skip it; sentences with under two words of their own are left."""
+    out = []
+    for m in _SENTENCE_RE.finditer(doc.norm):
+        s, e = m.span()
+        chunk = doc.norm[s:e]
+        s += len(chunk) - len(chunk.lstrip())
+        e -= len(chunk) - len(chunk.rstrip())
+        own = list(doc.text[s:e])
+        for qs, qe in doc.quotes:
+            for i in range(max(qs, s), min(qe, e)):
+                own[i - s] = " "
+        words = " ".join("".join(own).split())
+        if len(WORD_RE.findall(words)) < 2:
+            continue
+        out.append((s, e, words))
+    return out
+
+
+def semantic_inputs(text: str, lang: str) -> list[str]:
+    """The strings the semantic layer embeds for ``text`` (its sentences, quotes blanked)."""
+    norm = normalize(text)
+    doc = _Doc(text, norm, quoted_spans(norm), grammar(resolve_language(lang)), None, "")
+    return [own for _s, _e, own in _sentences(doc)]
+
+
+def _rules_saw(cat_rules: list[CompiledRule], doc: _Doc, start: int, end: int) -> bool:
+    """Whether one of the category's patterns or exclusions matches in this sentence: then
+    the rules have judged that claim (negated, quoted, excluded, confirmed by the show's
+    facts, or a bare "40 % off" that needs price facts) and the semantic layer defers to
+    them. It only speaks for sentences no lexicon entry recognises: the paraphrases."""
+    for cr in cat_rules:
+        for ex in cr.excludes:
+            if ex.search(doc.norm, start, end):
+                return True
+        for _kind, rx in cr.patterns:
+            for m in rx.finditer(doc.norm, start, end):
+                if m.end() > m.start():
+                    return True
+    return False
+
+
+def _semantic_severity(
+    category: str, sentence: str, doc: _Doc, disclosure_rules: list[CompiledRule]
+) -> tuple[Severity, str] | None:
+    """(severity, note) for a semantic hit, or None where the rules' facts clear it."""
+    ctx = doc.context
+    g = doc.gram
+    if ctx is not None and ctx.substantiated & (_CONTEXT_KEYS.get(category, set()) | {category}):
+        return None
+    if category in {"absolute_claim", "unverified_comparison"}:
+        if g.evidence and g.evidence.search(sentence):
+            return None
+    elif category == "environmental_claim_unsubstantiated":
+        if g.eco_evidence and g.eco_evidence.search(sentence):
+            return None
+    elif category == "missing_ad_disclosure":
+        if ctx is not None and (
+            ctx.disclosure_label_shown or ctx.sponsored is False or ctx.material_connection is False
+        ):
+            return None
+        if any(label.search(doc.norm) for cr in disclosure_rules for label in cr.labels):
+            return None
+    elif category == "fake_urgency":
+        if ctx is None:
+            return "low", _msg(doc, "unverifiable")
+        if ctx.flash_sale is not None or _stock_known(ctx) is not None:
+            return None  # the show has the facts: the rules judge the stated figures
+        return "medium", _msg(doc, "no_sale_today")
+    elif category == "price_reference_misleading":
+        if g.price_basis_stated and g.price_basis_stated.search(sentence):
+            return None
+        if ctx is not None and ctx.price_history is not None:
+            return None  # price facts known: the rules judge the stated prices against them
+        return "low", _msg(doc, "price_unverifiable")
+    elif (
+        category == "restricted_product_market"
+        and g.nonhalal_notice
+        and g.nonhalal_notice.search(sentence)
+    ):
+        return None
+    return "medium", ""
+
+
+def _semantic_findings(
+    doc: _Doc, rules: tuple[CompiledRule, ...], kept: list[Finding], *, defer: bool = True
+) -> list[Finding]:
+    from castcart.compliance import semantic
+
+    spans = _sentences(doc)
+    if not spans:
+        return []
+    by_cat: dict[str, list[CompiledRule]] = {}
+    for cr in rules:
+        by_cat.setdefault(cr.rule.category, []).append(cr)
+    hits = semantic.classify([own for _s, _e, own in spans])
+    out: list[Finding] = []
+    for (s, e, _own), sentence_hits in zip(spans, hits, strict=True):
+        for hit in sentence_hits:
+            cat_rules = by_cat.get(hit.category)
+            if not cat_rules:
+                continue  # the market has no rule of this category
+            if any(f.category == hit.category and f.start < e and s < f.end for f in kept):
+                continue  # the rules already found it here, with a precise span
+            if hit.category == "restricted_product_market":
+                try:
+                    near = resolve_market(hit.example.market)
+                except ComplianceInputError:
+                    continue
+                same = near == doc.market or {near, doc.market} <= _SHARED_RESTRICTIONS
+                if not same:
+                    continue  # e.g. alcohol is not restricted in AU, CBD is
+            if defer and _rules_saw(cat_rules, doc, s, e):
+                continue  # the rules keep negation, quotation, exclusions and the facts
+            verdict = _semantic_severity(
+                hit.category, doc.norm[s:e], doc, by_cat.get("missing_ad_disclosure", [])
+            )
+            if verdict is None:
+                continue
+            severity, note = verdict
+            cr = cat_rules[0]
+            out.append(
+                Finding(
+                    category=hit.category,
+                    rule=f"semantic.{hit.category}",
+                    start=s,
+                    end=e,
+                    severity=severity,
+                    suggestion=_suggest(cr, doc, note),
+                    source=cr.rule.source,
+                    matched=doc.text[s:e],
+                    layer="semantic",
+                    score=hit.score,
+                    example=hit.example.text,
+                    example_source=hit.example.source,
+                    similarity=hit.similarity,
+                )
+            )
+    return out
+
+
 def check_text(
-    text: str, market: str, lang: str, context: CheckContext | None = None
+    text: str,
+    market: str,
+    lang: str,
+    context: CheckContext | None = None,
+    *,
+    layers: Collection[str] | None = None,
 ) -> list[Finding]:
     """Check one text (script line, caption, chat message, description) for a market.
 
+    Two layers: ``"rules"`` (lexicon patterns with spans, negation, quotation and the show's
+    facts) and ``"semantic"`` (the embedding classifier, for the paraphrases the rules miss;
+    off with ``CASTCART_COMPLIANCE_SEMANTIC=0``). ``layers`` picks them (default: both);
+    ``Finding.layer`` says which fired.
     Raises ``ComplianceInputError`` for an unknown market or language.
     """
     mkt = resolve_market(market)
@@ -557,11 +721,23 @@ def check_text(
     rules = compiled_rules(mkt, language)
     norm = normalize(text)
     doc = _Doc(text, norm, quoted_spans(norm), grammar(language), context, mkt)
+    if layers is None:
+        layers = ("rules", "semantic") if semantic_enabled() else ("rules",)
+    unknown = set(layers) - {"rules", "semantic"}
+    if unknown:
+        raise ValueError(f"unknown checker layers: {sorted(unknown)}")
     found: list[tuple[int, Finding]] = []
-    for cr in rules:
-        for f in _DETECTORS[cr.rule.category](cr, doc):
-            found.append((cr.order, f))
-    return _dedupe(found)
+    if "rules" in layers:
+        for cr in rules:
+            for f in _DETECTORS[cr.rule.category](cr, doc):
+                found.append((cr.order, f))
+    kept = _dedupe(found)
+    if "semantic" in layers:
+        # alone (layers=("semantic",)) it judges every sentence; beside the rules it defers
+        # to them wherever a lexicon pattern saw the claim
+        kept.extend(_semantic_findings(doc, rules, kept, defer="rules" in layers))
+        kept.sort(key=lambda f: (f.start, f.end, f.category))
+    return kept
 
 
 def warm_up(markets: Iterable[str], langs: Iterable[str]) -> None:

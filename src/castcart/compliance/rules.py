@@ -69,7 +69,7 @@ _EU_MEMBERS: Final[frozenset[str]] = frozenset(
     ]
 )
 
-LANGUAGES: Final[tuple[str, ...]] = ("en", "es", "fr", "de", "id", "ms", "ar")
+LANGUAGES: Final[tuple[str, ...]] = ("en", "es", "fr", "de", "it", "id", "ms", "ar")
 _LANG_ALIASES: Final[dict[str, str]] = {"in": "id", "zsm": "ms", "ind": "id", "msa": "ms"}
 
 

@@ -54,17 +54,44 @@ class Finding:
     #: The facts that decided a judged claim (price references: claimed reference, lowest
     #: 30-day price, the dates; cleared comparisons: the evidence record cited).
     evidence: Mapping[str, Any] | None = None
+    #: which layer fired: ``"rules"`` (a lexicon pattern, ``matched`` is the span) or
+    #: ``"semantic"`` (the embedding classifier: ``example`` is the closest labelled sentence)
+    layer: str = "rules"
+    score: float | None = None
+    example: str = ""
+    example_source: str = ""
+    similarity: float | None = None
+
+    @property
+    def why(self) -> str:
+        """One line saying why it fired: the span matched, or the closest labelled example."""
+        if self.layer == "semantic":
+            return (
+                f'semantic: close to labelled example "{self.example}" '
+                f"[{self.example_source}] (similarity {self.similarity or 0:.2f}, "
+                f"score {self.score or 0:.2f})"
+            )
+        return f'rules: {self.rule} matched "{self.matched}"'
 
     def as_dict(self) -> dict[str, Any]:
-        """The CLI / API shape (the public contract: six keys)."""
-        return {
+        """The CLI / API shape: the six original keys, plus ``layer`` and ``why``."""
+        out: dict[str, Any] = {
             "category": self.category,
             "rule": self.rule,
             "start": self.start,
             "end": self.end,
             "severity": self.severity,
             "suggestion": self.suggestion,
+            "layer": self.layer,
+            "why": self.why,
         }
+        if self.layer == "semantic":
+            out["example"] = self.example
+            out["example_source"] = self.example_source
+            out["score"] = round(self.score or 0.0, 3)
+        if self.evidence is not None:
+            out["evidence"] = dict(self.evidence)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -215,6 +215,8 @@ class ScriptFindingOut(BaseModel):
     # the facts that decided a judged claim: for a price reference the claimed reference,
     # the lowest price of the 30 days before the reduction, the dates (see docs/compliance.md)
     evidence: dict[str, Any] | None = None
+    layer: str = Field("rules", description="which checker layer fired: rules or semantic")
+    why: str = Field("", description="the span matched, or the closest labelled example")
 
 
 class ClearedFindingOut(ScriptFindingOut):

@@ -6,18 +6,22 @@ reach the show's staff connections as a ``compliance.alert`` frame.
 It runs on its own thread: the events come from the event loop that serves the room (host
 chat) or from a captions worker, and a database read must not stall either. Measured with
 ``bench/live_guard.py`` (3 markets, 100 lines/s): the bare check takes ~2 ms, a line on the
-bus to its alert ~5 ms p50 / ~9 ms p99 — far inside the 500 ms budget.
+bus to its alert ~5 ms p50 / ~9 ms p99 — far inside the 500 ms budget. Those figures are the
+rules; the semantic layer (issue 19) adds one e5 forward pass per line (~25-50 ms on an idle
+core, much more on a loaded machine; see docs/compliance.md), shared by the show's markets.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from castcart.accounts.models import Store
-from castcart.compliance import ComplianceInputError
+from castcart.compliance import ComplianceInputError, semantic
+from castcart.compliance.checker import semantic_enabled
 from castcart.compliance.rules import resolve_language, resolve_market
 from castcart.core.clock import utcnow
 from castcart.core.db import Database
@@ -92,6 +96,13 @@ def checkable_language(*candidates: str | None) -> str | None:
     return None
 
 
+def _warm_semantic() -> None:
+    try:
+        semantic.warm()
+    except Exception:
+        log.exception("live guard: the semantic layer could not be loaded")
+
+
 class LiveGuard:
     """Bus subscriber (``chat.posted``, ``caption.segment``) → checker thread → alerts."""
 
@@ -110,6 +121,9 @@ class LiveGuard:
             # one node checks each line: the node where it was said
             self._unsubscribe.append(self.bus.subscribe(kind, self.on_event, local_only=True))
         self._worker.start()
+        if semantic_enabled():
+            # load the embedding model and the trained classifier before the first line
+            threading.Thread(target=_warm_semantic, name="castcart-guard-warm", daemon=True).start()
 
     def on_event(self, event: DomainEvent) -> None:
         line = spoken_line(event)
@@ -149,6 +163,8 @@ class LiveGuard:
                 "suggestion": f.suggestion,
                 "excerpt": f.excerpt,
                 **({"evidence": f.evidence} if f.evidence else {}),
+                "layer": f.layer,
+                "why": f.why,
             }
             for f in findings
         ]

@@ -41,6 +41,8 @@ class ReviewFinding:
     evidence: dict[str, Any] | None = None
     #: the substantiation record that clears it (then it is no finding, only a trace)
     cleared_by: str | None = None
+    layer: str = "rules"
+    why: str = ""
 
 
 class _Deferred(Sequence[PricePoint]):
@@ -133,6 +135,8 @@ def review_script(
                 excerpt=text[f.start : f.end],
                 evidence=dict(f.evidence) if f.evidence else None,
                 cleared_by=record_id,
+                layer=f.layer,
+                why=f.why,
             )
             for f, record_id in marked
         )
