@@ -128,3 +128,46 @@ def test_book_a_reminder_and_get_the_mail_on_time(
         assert watch.problems == []
     finally:
         watch.close()
+
+
+def test_the_shows_widget_frames_the_store_page_on_another_site(
+    browser: Any, server: tuple[str, Any]
+) -> None:
+    url, _app = server
+    with httpx.Client(base_url=url, timeout=30) as client:
+        api = Api(client)  # type: ignore[arg-type]
+        store = api.store()
+        starts = datetime.now(UTC) + timedelta(days=1)
+        api.ok(
+            "POST",
+            "/api/v1/shows",
+            201,
+            headers=store["headers"],
+            json={"title": "Rebajas de invierno", "scheduled_at": starts.isoformat()},
+        )
+    slug = store["store"]["slug"]
+    watch = Watch(
+        browser, viewport={"width": 1024, "height": 900}, timezone_id="America/Mexico_City"
+    )
+    watch.context.grant_permissions(["local-network-access"])
+    try:
+        page = watch.page()
+        other_site = url.replace("127.0.0.1", "localhost") + "/brand-site/"
+        html = (
+            "<!doctype html><html><head><title>Brand</title></head><body><h1>Our brand</h1>"
+            f'<script src="{url}/widget.js" async></script>'
+            f'<castcart-shows store="{slug}" lang="es"></castcart-shows></body></html>'
+        )
+        page.route(
+            f"{other_site}**",
+            lambda route: route.fulfill(status=200, content_type="text/html", body=html),
+        )
+        page.goto(other_site)
+        frame = page.frame_locator("castcart-shows iframe")
+        frame.get_by_role("heading", name="Próximos directos").wait_for()
+        frame.get_by_text("Rebajas de invierno").wait_for()
+        frame.locator("#cc-tz-note").filter(has_text="America/Mexico_City").wait_for()
+        frame.get_by_role("button", name="Recuérdamelo").wait_for()
+        assert watch.problems == []
+    finally:
+        watch.close()

@@ -99,3 +99,29 @@ def test_chapters_seek_to_the_pin_and_the_product_card_follows(
         assert watch.problems == []
     finally:
         watch.close()
+
+
+def test_the_widget_frames_the_replay(browser: Any, replay_site: tuple[str, Recorded]) -> None:
+    url, rec = replay_site
+    watch = Watch(browser, viewport={"width": 1024, "height": 900})
+    watch.context.grant_permissions(["local-network-access"])
+    try:
+        page = watch.page()
+        other_site = url.replace("127.0.0.1", "localhost") + "/brand-site/"
+        html = (
+            "<!doctype html><html><head><title>Brand</title></head><body>"
+            f'<script src="{url}/widget.js" async></script>'
+            f'<castcart-show store="{rec.slug}" show="{rec.show_id}" mode="replay" lang="de">'
+            "</castcart-show></body></html>"
+        )
+        page.route(
+            f"{other_site}**",
+            lambda route: route.fulfill(status=200, content_type="text/html", body=html),
+        )
+        page.goto(other_site)
+        frame = page.frame_locator("castcart-show iframe")
+        frame.get_by_role("heading", name="Kapitel").wait_for()
+        assert frame.locator("#cc-chapters .chapter").count() == 5
+        assert watch.problems == []
+    finally:
+        watch.close()
