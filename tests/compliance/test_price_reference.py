@@ -136,7 +136,8 @@ def test_eea_markets_outside_the_eu_apply_the_30_day_rule() -> None:
     for market in ("NO", "IS", "LI"):
         [finding] = price_findings("Was €99, now €49!", market, "en", reduced_now(dip))
         assert finding.rule == "eu.omnibus.pid.art6a.prior_price"
-        assert finding.evidence is not None and finding.evidence["lowest_30d"] == "59.00"
+        assert finding.evidence is not None
+        assert finding.evidence["lowest_30d"] == "59.00"
 
 
 def test_no_price_in_the_30_days_before_means_no_prior_price() -> None:
