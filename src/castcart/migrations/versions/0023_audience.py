@@ -2,7 +2,7 @@
 deleted replays, live prices kept on the replay
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import castcart.core.types
 
 revision: str = "0023"
-down_revision: str | None = "0021"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
