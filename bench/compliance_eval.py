@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from castcart.compliance.checker import check_text
-from castcart.compliance.models import CATEGORIES, CheckContext, ComplianceInputError
+from castcart.compliance.values import CATEGORIES, CheckContext, ComplianceInputError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "tests" / "compliance" / "data" / "labelled.jsonl"
@@ -50,7 +50,7 @@ def _score(t: int, p: int, n: int) -> tuple[float, float]:
     return (t / (t + p) if t + p else 1.0), (t / (t + n) if t + n else 1.0)
 
 
-def evaluate(rows: list[dict[str, Any]], layer: str = "rules") -> dict[str, Any]:
+def evaluate(rows: list[dict[str, Any]], layer: str = "combined") -> dict[str, Any]:
     """Run one checker layer over ``rows``; counts per category and language, and mistakes.
 
     A row whose language the checker does not guard counts as "nothing found" (and is listed

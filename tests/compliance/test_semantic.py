@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from castcart.compliance import CheckContext, FlashSale, check_text, semantic
-from castcart.compliance.models import CATEGORIES
+from castcart.compliance.values import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "castcart" / "compliance" / "data" / "labelled.jsonl"

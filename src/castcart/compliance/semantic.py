@@ -35,7 +35,7 @@ from typing import Any, Final, Literal
 import numpy as np
 import numpy.typing as npt
 
-from castcart.compliance.models import CATEGORIES, ComplianceInputError
+from castcart.compliance.values import CATEGORIES, ComplianceInputError
 
 Array = npt.NDArray[np.float32]
 COMPLIANT: Final = "compliant"

@@ -146,7 +146,9 @@ class LiveGuard:
             lang = checkable_language(line.lang, store.default_locale)
             if not markets or lang is None:
                 return None
-            findings, facts = review_script(session, show, line.text, lang, markets, utcnow())
+            reviewed, facts = review_script(session, show, line.text, lang, markets, utcnow())
+        # a claim the store substantiated (claim evidence) raises no alert
+        findings = [f for f in reviewed if f.cleared_by is None]
         self.checked += 1
         if not findings and not facts:
             return None
@@ -162,6 +164,7 @@ class LiveGuard:
                 "excerpt": f.excerpt,
                 "layer": f.layer,
                 "why": f.why,
+                **({"evidence": f.evidence} if f.evidence else {}),
             }
             for f in findings
         ]
