@@ -50,7 +50,7 @@ def _score(t: int, p: int, n: int) -> tuple[float, float]:
     return (t / (t + p) if t + p else 1.0), (t / (t + n) if t + n else 1.0)
 
 
-def evaluate(rows: list[dict[str, Any]], layer: str = "rules") -> dict[str, Any]:
+def evaluate(rows: list[dict[str, Any]], layer: str = "combined") -> dict[str, Any]:
     """Run one checker layer over ``rows``; counts per category and language, and mistakes.
 
     A row whose language the checker does not guard counts as "nothing found" (and is listed

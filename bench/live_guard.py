@@ -2,7 +2,11 @@
 event published by the guard (its thread, the database reads of the show context, the check
 against each target market), next to the bare claim check of the same lines as reference.
 
-    .venv/bin/python bench/live_guard.py [--lines 300]
+    .venv/bin/python bench/live_guard.py [--lines 300] [--rate 100] [--rules-only]
+
+Every line is different ("Look at number N: ...") so each one costs a real forward pass of the
+semantic layer's embedding model (issue 19), as live captions do; ``--rules-only`` sets
+``CASTCART_COMPLIANCE_SEMANTIC=0`` for the old figures.
 
 Last lines: ``RESULT live_guard ... p50_ms=<x> p99_ms=<x>`` for both, then the cost of a
 price reference judged from the recorded price history (issue 19 item 3): ``guard.check`` of
@@ -14,6 +18,7 @@ Budget: < 50 ms per line.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -41,6 +46,10 @@ LINE = "The best charger in the world, 100% safe, only today!"
 MARKETS = ["FR", "DE", "US"]
 
 
+def _line(n: int, tag: str) -> str:
+    return f"Look at number {n} {tag}: {LINE[0].lower()}{LINE[1:]}"
+
+
 def _pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))]
@@ -49,14 +58,22 @@ def _pct(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=300)
+    parser.add_argument("--rate", type=float, default=100.0, help="host lines per second")
+    parser.add_argument("--rules-only", action="store_true")
     parser.add_argument("--history", type=int, default=400, help="price rows of the product")
     args = parser.parse_args()
+    if args.rules_only:
+        os.environ["CASTCART_COMPLIANCE_SEMANTIC"] = "0"
+    from castcart.compliance import semantic
+
+    if not args.rules_only:
+        semantic.warm()
 
     reference = []
-    for _ in range(args.lines):
+    for n in range(args.lines):
         started = time.perf_counter()
         for market in MARKETS:
-            check_text(LINE, market, "en")
+            check_text(_line(n, "ref"), market, "en")
         reference.append((time.perf_counter() - started) * 1000)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,16 +110,20 @@ def main() -> None:
                         message_id=ref,
                         author_id="host",
                         role="host",
-                        text=LINE,
+                        text=_line(n, "bus"),
                         lang="en",
                     )
                 )
-                time.sleep(0.01)  # a fast host: 100 lines/s
+                time.sleep(1.0 / args.rate)  # default 100 lines/s: a very fast host
             done.wait(60)
 
             priced, plain, flagged = _price_scenario(app, api, args.lines, args.history)
 
-    print(f"lines={args.lines} markets={','.join(MARKETS)} alerts={len(latencies)}")
+    layers = "rules" if args.rules_only else "rules+semantic"
+    print(
+        f"lines={args.lines} rate={args.rate}/s layers={layers} markets={','.join(MARKETS)} "
+        f"alerts={len(latencies)}"
+    )
     print(
         f"RESULT live_guard path=check_only p50_ms={statistics.median(reference):.2f} "
         f"p99_ms={_pct(reference, 0.99):.2f}"
