@@ -107,7 +107,7 @@ def server(
             stderr=log,
         )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a loaded machine starts a server slowly
         while True:
             try:
                 httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
