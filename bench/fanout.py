@@ -1,24 +1,34 @@
 """Chat fan-out of one live show: V viewers on loopback in one show, chat at R messages/s,
-through a real `castcart` server process (uvicorn, SQLite), next to a minimal broadcast server
-written with the plain `websockets` library (``bench/fanout_reference.py``) in the same run.
+through a real `castcart` server (``castcart serve``'s uvicorn options, SQLite; ``--nodes 2``:
+two app processes sharing the show through Redis, ``CASTCART_REDIS_URL``), next to plain
+broadcast servers in the same run: ``node`` (``bench/node/reference.mjs``, Node's ``ws``) and
+``reference`` (``bench/fanout_reference.py``, Python's ``websockets``).
 
+    cd bench/node && npm ci && cd ../..
     .venv/bin/python bench/fanout.py [--viewers 1000 5000] [--rate 20 100] [--duration 10]
+        [--servers castcart node] [--nodes 1] [--runs 1] [--client node]
 
 Each scenario gets a fresh server. The viewers run in a separate load-generator process
-(``--clients`` of them) with the ``websockets`` client; the chat senders run in one more
-process. A sender embeds ``t=<time.time_ns()>`` in the text; each viewer records receive time
-minus that stamp for every chat line (a ``chat.message`` frame, or each line of a
-``chat.batch`` frame: castcart batches busy chat per 100 ms tick). castcart rate-limits chat
-per connection (5 messages, refilled over 10 s), so the rate is spread over ``2 * rate``
-sender connections that each send one message every 2 s; ``error`` frames are counted and
-reported.
+(``--clients`` of them), by default on Node's ``ws`` (``bench/node/viewers.mjs``; ``--client
+python`` for the ``websockets`` client, which saturates a core before the server does); the
+chat senders run in one more process. A sender embeds ``t=<time.time_ns()>`` in the text;
+each viewer records receive time minus that stamp for every chat line (a ``chat.message``
+frame, or each line of a ``chat.batch`` frame: castcart batches busy chat per tick).
+castcart rate-limits chat per connection (5 messages, refilled over 10 s), so the rate is
+spread over ``2 * rate`` sender connections that each send one message every 2 s; ``error``
+frames are counted and reported. With several nodes, viewers and senders are dealt round
+robin over the nodes.
 
 Reported per server and scenario: delivered chat lines/s (deliveries to viewers / duration),
 p50 / p99 end-to-end latency, lost (messages broadcast x viewers still connected at the end,
-minus what those viewers received), the server's RSS, and on an info line the memory per
-viewer connection ((RSS after connecting - RSS before) / viewers). Load generator and server
-share the machine's cores: on a small machine the client is part of what is measured.
-The last lines are one RESULT line per server and scenario.
+minus what those viewers received), memory per viewer connection ((RSS of the server
+processes after connecting - before) / viewers), server CPU per connect and per delivered
+line, and the load average. With ``--runs N`` each scenario is repeated and the spread
+(min-max) printed. Load generator and server share the machine's cores: on a small machine
+the client is part of what is measured, which is why the plain servers run in the same run.
+The last lines are one RESULT line per server, scenario and run:
+``RESULT fanout server=S viewers=N rate=N delivered_per_s=N p50_ms=N p99_ms=N lost=N
+kb_per_conn=N``.
 """
 
 from __future__ import annotations
@@ -97,7 +107,7 @@ def server(
             stderr=log,
         )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a loaded machine starts a server slowly
         while True:
             try:
                 httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
@@ -412,9 +422,18 @@ def percentile(hist: dict[int, int], q: float) -> float:
     return float("nan")
 
 
+def _rss(pids: list[int]) -> float:
+    return sum(proc_status(pid, "VmRSS") for pid in pids)
+
+
+def _cpu(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
 def measure(
-    name: str, pid: int, urls: list[str], viewers: int, rate: int, args: argparse.Namespace
-) -> str:
+    name: str, pids: list[int], urls: list[str], viewers: int, rate: int, args: argparse.Namespace
+) -> dict[str, Any]:
+    """One scenario against running servers (``pids``; ``urls`` dealt round robin)."""
     ctx = multiprocessing.get_context("spawn")
     opts = {
         "compression": None if args.compression == "none" else "deflate",
@@ -434,7 +453,9 @@ def measure(
     procs: list[multiprocessing.process.BaseProcess] = []
     pipes: list[Pipe] = []
     try:
-        rss_before = proc_status(pid, "VmRSS")
+        time.sleep(0.5)
+        rss_before = _rss(pids)
+        cpu_connect0 = _cpu(pids)
         started = time.perf_counter()
         for share in shares:
             mine, theirs = ctx.Pipe()
@@ -442,7 +463,7 @@ def measure(
             proc.start()
             procs.append(proc)
             pipes.append(mine)
-        ready = [_recv(p, 600, "viewers ready") for p in pipes]
+        ready = [_recv(p, 900, "viewers ready") for p in pipes]
         connected = sum(r["connected"] for r in ready)
         failures: dict[str, int] = {}
         for r in ready:
@@ -450,10 +471,12 @@ def measure(
                 failures[k] = failures.get(k, 0) + v
         connect_s = time.perf_counter() - started
         time.sleep(1.0)
-        rss_after = proc_status(pid, "VmRSS")
+        connect_cpu_ms = (_cpu(pids) - cpu_connect0) * 1000 / max(1, connected)
+        rss_after = _rss(pids)
         per_conn_kb = (rss_after - rss_before) * 1024 / max(1, connected)
         print(
-            f"  [{name}] {connected}/{viewers} viewers connected in {connect_s:.1f}s"
+            f"  [{name}] {connected}/{viewers} viewers connected in {connect_s:.1f}s "
+            f"({connect_cpu_ms:.2f} ms of server CPU each)"
             f"{f' (failed: {failures})' if failures else ''}; RSS {rss_before:.1f} -> "
             f"{rss_after:.1f} MB = {per_conn_kb:.1f} KB per connection",
             flush=True,
@@ -465,16 +488,18 @@ def measure(
         sready = _recv(mine, 300, "senders ready")
         if sready["failures"]:
             print(f"  [{name}] sender connections failed: {sready['failures']}", flush=True)
-        cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
+        cpu0, wall0 = _cpu(pids), time.perf_counter()
+        load_during = os.getloadavg()[0]
         mine.send("go")
         sres = _recv(mine, args.duration * 3 + 120, "sender result")
+        load_during = max(load_during, os.getloadavg()[0])
         broadcast = sres["sent"] - sum(sres["errors"].values())
         for p in pipes:
             p.send(broadcast)
         vres = [_recv(p, args.drain + 120, "viewer result") for p in pipes]
-        cpu1, wall1 = cpu_seconds(pid), time.perf_counter()
-        rss_end = proc_status(pid, "VmRSS")
-        hwm = proc_status(pid, "VmHWM")
+        cpu1, wall1 = _cpu(pids), time.perf_counter()
+        rss_end = _rss(pids)
+        hwm = sum(proc_status(pid, "VmHWM") for pid in pids)
         for p in [*pipes, mine]:
             p.send("stop")
     finally:
@@ -496,14 +521,17 @@ def measure(
     firsts = [v["first_ns"] for v in vres if v["first_ns"]]
     lasts = [v["last_ns"] for v in vres if v["last_ns"]]
     window = (max(lasts) - min(firsts)) / 1e9 if firsts else 0.0
+    cpu_s = cpu1 - cpu0
     notes = [
         f"sent {sres['sent']} in {sres['send_s']:.1f}s over {n_senders} sender connections "
         f"(max send lag {sres['max_late_ms']:.0f} ms), error frames {sres['errors'] or 0}",
         f"{received} deliveries to {connected} viewers, {alive} still connected",
         f"first->last delivery {window:.1f}s ({received / window if window else 0:.0f}/s), "
         f"drain {max(v['drain_s'] for v in vres):.1f}s",
-        f"server CPU {100 * (cpu1 - cpu0) / (wall1 - wall0):.0f}% of one core",
+        f"server CPU {100 * cpu_s / (wall1 - wall0):.0f}% of one core "
+        f"({1e6 * cpu_s / max(1, received):.1f} us per delivered line)",
         f"RSS {rss_end:.1f} MB (peak {hwm:.1f})",
+        f"load average {load_during:.2f}",
     ]
     if closed:
         notes.append(f"viewers closed by the server (code: count) {closed}")
@@ -511,14 +539,34 @@ def measure(
         notes.append(f"sender connections closed {sres['closed']}")
     print(f"  [{name}] " + "; ".join(notes), flush=True)
     p50, p99 = percentile(hist, 0.50), percentile(hist, 0.99)
+    return {
+        "server": name,
+        "viewers": viewers,
+        "rate": rate,
+        "delivered_per_s": received / args.duration,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "lost": lost,
+        "kb_per_conn": per_conn_kb,
+        "connect_ms": connect_cpu_ms,
+        "load": load_during,
+    }
+
+
+def result_line(r: dict[str, Any]) -> str:
     return (
-        f"RESULT fanout server={name} viewers={viewers} rate={rate} "
-        f"delivered_per_s={received / args.duration:.1f} p50_ms={p50:.1f} p99_ms={p99:.1f} "
-        f"lost={lost} rss_mb={rss_end:.1f}"
+        f"RESULT fanout server={r['server']} viewers={r['viewers']} rate={r['rate']} "
+        f"delivered_per_s={r['delivered_per_s']:.1f} p50_ms={r['p50_ms']:.1f} "
+        f"p99_ms={r['p99_ms']:.1f} lost={r['lost']} kb_per_conn={r['kb_per_conn']:.1f}"
     )
 
 
-def run_castcart(viewers: int, rate: int, args: argparse.Namespace) -> str:
+REDIS_URL = os.environ.get("CASTCART_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def run_castcart(viewers: int, rate: int, args: argparse.Namespace) -> dict[str, Any]:
+    """``args.nodes`` castcart processes (``castcart serve``) on one database; with more than
+    one, sharing the show through Redis."""
     with tempfile.TemporaryDirectory(prefix="castcart-fanout-") as tmp:
         data_dir = Path(tmp)
         env = {
@@ -529,6 +577,8 @@ def run_castcart(viewers: int, rate: int, args: argparse.Namespace) -> str:
             "CASTCART_LIVE_SOCKETS_PER_VIEWER": "1000000",
             "CASTCART_LIVE_SOCKETS_PER_ADDRESS": "1000000",
         }
+        if args.nodes > 1:
+            env["CASTCART_REDIS_URL"] = REDIS_URL
         subprocess.run(
             [PYTHON, "-m", "castcart.cli", "migrate"],
             cwd=ROOT,
@@ -536,37 +586,68 @@ def run_castcart(viewers: int, rate: int, args: argparse.Namespace) -> str:
             check=True,
             capture_output=True,
         )
-        port = free_port()
-        command = [
-            PYTHON,
-            "-m",
-            "uvicorn",
-            "castcart.web.asgi:app",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--backlog",
-            "4096",
-        ]
-        log_path = data_dir / "server.log"
-        with server(command, port, env, log_path) as process:
-            seeded = seed_castcart(f"http://127.0.0.1:{port}", args.shoppers)
-            line = measure("castcart", process.pid, seeded["urls"], viewers, rate, args)
-        _log_tail("castcart", log_path)
-    return line
+        ports = [free_port() for _ in range(args.nodes)]
+        logs = [data_dir / f"server{i}.log" for i in range(args.nodes)]
+        name = "castcart" if args.nodes == 1 else f"castcart-{args.nodes}nodes"
+        with contextlib.ExitStack() as stack:
+            processes = [
+                stack.enter_context(
+                    server(
+                        [
+                            *(args.server_prefix.split() if args.server_prefix else []),
+                            PYTHON,
+                            "-m",
+                            "castcart.cli",
+                            "serve",
+                            "--port",
+                            str(port),
+                            "--log-level",
+                            "warning",
+                        ],
+                        port,
+                        env,
+                        log,
+                    )
+                )
+                for port, log in zip(ports, logs, strict=True)
+            ]
+            seeded = seed_castcart(f"http://127.0.0.1:{ports[0]}", args.shoppers)
+            urls = [
+                url.replace(f":{ports[0]}/", f":{ports[i % len(ports)]}/")
+                for url in seeded["urls"]
+                for i in range(len(ports))
+            ]
+            result = measure(name, [p.pid for p in processes], urls, viewers, rate, args)
+        for log in logs:
+            _log_tail(name, log)
+    return result
 
 
-def run_reference(viewers: int, rate: int, args: argparse.Namespace) -> str:
+def run_reference(viewers: int, rate: int, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="castcart-fanout-") as tmp:
         port = free_port()
         command = [PYTHON, str(ROOT / "bench" / "fanout_reference.py"), str(port)]
         log_path = Path(tmp) / "server.log"
         with server(command, port, {}, log_path) as process:
             url = f"ws://127.0.0.1:{port}/"
-            line = measure("reference", process.pid, [url], viewers, rate, args)
+            result = measure("reference", [process.pid], [url], viewers, rate, args)
         _log_tail("reference", log_path)
-    return line
+    return result
+
+
+def run_node(viewers: int, rate: int, args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="castcart-fanout-") as tmp:
+        port = free_port()
+        command = ["node", str(ROOT / "bench" / "node" / "reference.mjs"), str(port)]
+        log_path = Path(tmp) / "server.log"
+        with server(command, port, {}, log_path) as process:
+            url = f"ws://127.0.0.1:{port}/"
+            result = measure("node-ws", [process.pid], [url], viewers, rate, args)
+        _log_tail("node-ws", log_path)
+    return result
+
+
+RUNNERS = {"castcart": run_castcart, "node": run_node, "reference": run_reference}
 
 
 def _log_tail(name: str, log_path: Path) -> None:
@@ -581,40 +662,70 @@ def main() -> None:
     parser.add_argument("--rate", type=int, nargs="+", default=[20, 100])
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of chat")
     parser.add_argument(
-        "--servers", nargs="+", default=["castcart", "reference"], choices=["castcart", "reference"]
+        "--servers", nargs="+", default=["castcart", "node"], choices=sorted(RUNNERS)
     )
+    parser.add_argument(
+        "--nodes", type=int, default=1, help="castcart app processes (2+: shared via Redis)"
+    )
+    parser.add_argument("--runs", type=int, default=1, help="repeat each scenario")
     parser.add_argument("--clients", type=int, default=1, help="viewer processes")
     parser.add_argument(
         "--client",
         choices=["python", "node"],
-        default="python",
-        help="viewer implementation: Python websockets, or Node ws (bench/node; npm ci first)",
+        default="node",
+        help="viewer implementation: Node ws (bench/node; npm ci first), or Python websockets",
     )
     parser.add_argument("--shoppers", type=int, default=8, help="guest sessions to share")
     parser.add_argument("--compression", choices=["none", "deflate"], default="none")
     parser.add_argument("--connect-concurrency", type=int, default=100)
     parser.add_argument("--idle", type=float, default=5.0, help="drain ends after this quiet")
     parser.add_argument("--drain", type=float, default=30.0, help="drain cap after sending")
+    parser.add_argument(
+        "--server-prefix",
+        default="",
+        help="prefix for the castcart server command, e.g. 'py-spy record -o x.svg --'",
+    )
     args = parser.parse_args()
+    if args.nodes < 1:
+        parser.error("--nodes must be at least 1")
     raise_fd_limit()
     print(
-        f"fanout: {os.cpu_count()} cores shared by the server, {args.clients} viewer process(es) "
-        f"and 1 sender process; viewers on {args.client}; compression={args.compression}; "
-        f"load average {os.getloadavg()[0]:.2f}",
+        f"fanout: {os.cpu_count()} cores shared by the server(s), {args.clients} viewer "
+        f"process(es) and 1 sender process; viewers on {args.client}; "
+        f"compression={args.compression}; castcart nodes={args.nodes}; "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         flush=True,
     )
-    results: list[str] = []
+    results: list[dict[str, Any]] = []
     for viewers in args.viewers:
         for rate in args.rate:
-            for name in args.servers:
-                print(
-                    f"[{name}] viewers={viewers} rate={rate}/s for {args.duration:g}s", flush=True
-                )
-                run = run_castcart if name == "castcart" else run_reference
-                results.append(run(viewers, rate, args))
-                print(f"  {results[-1]} (load average {os.getloadavg()[0]:.2f})", flush=True)
-    for line in results:
-        print(line)
+            for run in range(args.runs):
+                for name in args.servers:
+                    print(
+                        f"[{name}] viewers={viewers} rate={rate}/s for {args.duration:g}s, "
+                        f"run {run + 1}/{args.runs}",
+                        flush=True,
+                    )
+                    results.append(RUNNERS[name](viewers, rate, args))
+                    print(
+                        f"  {result_line(results[-1])} (load average {os.getloadavg()[0]:.2f})",
+                        flush=True,
+                    )
+    if args.runs > 1:
+        groups: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
+        for r in results:
+            groups.setdefault((r["server"], r["viewers"], r["rate"]), []).append(r)
+        for (name, viewers, rate), rows in groups.items():
+            spread = ", ".join(
+                f"{key} {min(r[key] for r in rows):.1f}-{max(r[key] for r in rows):.1f}"
+                for key in ("p50_ms", "p99_ms", "kb_per_conn", "connect_ms", "load")
+            )
+            lost = sum(r["lost"] for r in rows)
+            print(
+                f"SPREAD fanout server={name} viewers={viewers} rate={rate}: {spread}; lost {lost}"
+            )
+    for r in results:
+        print(result_line(r))
 
 
 if __name__ == "__main__":

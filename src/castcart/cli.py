@@ -16,6 +16,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     port: int = typer.Option(8000, help="TCP port"),
     workers: int = typer.Option(1, help="worker processes (share a show through Redis)"),
+    log_level: str = typer.Option("info", help="uvicorn log level (warning: no access log)"),
 ) -> None:
     """Run the HTTP/WebSocket server (migrates the database first)."""
     import uvicorn
@@ -31,7 +32,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        log_level="info",
+        log_level=log_level,
         proxy_headers=True,
         **uvicorn_options(settings),
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Shopper
@@ -335,18 +335,22 @@ def slow_mode(
 # -- reads -----------------------------------------------------------------------------------
 
 
+# built once: every live socket asks on connect, and building a select costs about as much
+# as running it
+_RESTRICTIONS = select(ChatRestriction.kind, ChatRestriction.until, ChatRestriction.show_id).where(
+    ChatRestriction.store_id == bindparam("store_id"),
+    ChatRestriction.viewer_id == bindparam("viewer_id"),
+    ChatRestriction.lifted_at.is_(None),
+    or_(ChatRestriction.until.is_(None), ChatRestriction.until > bindparam("now")),
+)
+
+
 def restrictions(
     session: Session, store_id: str, show_id: str | None, viewer_id: str
 ) -> Restrictions:
     """Is the viewer banned from the store, and muted in this show until when?"""
-    now = utcnow()
-    rows = session.scalars(
-        select(ChatRestriction).where(
-            ChatRestriction.store_id == store_id,
-            ChatRestriction.viewer_id == viewer_id,
-            ChatRestriction.lifted_at.is_(None),
-            or_(ChatRestriction.until.is_(None), ChatRestriction.until > now),
-        )
+    rows = session.execute(
+        _RESTRICTIONS, {"store_id": store_id, "viewer_id": viewer_id, "now": utcnow()}
     ).all()
     banned = any(r.kind == "ban" for r in rows)
     mutes = [

@@ -13,22 +13,23 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Request, WebSocket
 from pydantic import BaseModel
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketState
 
-from castcart.accounts.models import Shopper, StaffUser
+from castcart.accounts.models import Shopper, StaffUser, Store
 from castcart.accounts.service import (
     LIVE_TICKET_TTL,
     ShopperPrincipal,
     StaffPrincipal,
-    get_store_by_slug,
     issue_live_ticket,
     redeem_live_ticket,
     shopper_principal,
@@ -39,7 +40,7 @@ from castcart.moderation import service as moderation
 from castcart.moderation.filters import WordFilterSet
 from castcart.realtime.caps import CLOSE_TOO_MANY, SocketCaps
 from castcart.realtime.chat import ChatTranslation
-from castcart.realtime.connection import Close, Connection, Viewer
+from castcart.realtime.connection import Close, Connection, FrameSink, Viewer
 from castcart.realtime.errors import RealtimeErrorCode
 from castcart.realtime.hub import RealtimeHub, ShowHub
 from castcart.realtime.metrics import (
@@ -55,6 +56,7 @@ from castcart.shows.service import get_show
 from castcart.web.context import AppContext
 from castcart.web.deps import Credentials, Ctx, PublicStore, Staff, staff_token
 from castcart.web.errors import ERROR_RESPONSES
+from castcart.web.live_protocol import DIRECT_SEND
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +82,7 @@ class _Refused(Exception):
 class _Admission:
     store_id: str
     show_id: str
-    status: str
+    status: str | None  # None: not read, the show's room was open on this node
     pinned_product_id: str | None
     viewer: Viewer
     market: str
@@ -258,6 +260,15 @@ def _principal(
     return staff
 
 
+# built once: building a select costs about as much as running it (thousands of connects)
+_SHOPPER_FACTS = select(Shopper.display_name, Shopper.locale, Shopper.country).where(
+    Shopper.id == bindparam("id")
+)
+_STORE_FACTS = select(Store.id, Store.country, Store.default_locale, Store.currency).where(
+    Store.slug == bindparam("slug")
+)
+
+
 def _viewer(
     session: Session,
     principal: StaffPrincipal | ShopperPrincipal,
@@ -266,7 +277,7 @@ def _viewer(
 ) -> Viewer:
     if isinstance(principal, ShopperPrincipal):
         shopper = principal
-        row = session.get(Shopper, shopper.shopper_id)
+        row = session.execute(_SHOPPER_FACTS, {"id": shopper.shopper_id}).first()
         name = (row.display_name if row else "") or "Guest"
         return Viewer(
             id=shopper.shopper_id,
@@ -283,6 +294,42 @@ def _viewer(
     )
 
 
+@dataclass(frozen=True)
+class _StoreFacts:
+    id: str
+    country: str
+    default_locale: str
+    currency: str
+
+
+class StoreFactsCache:
+    """A store's slug -> id, market and currency for a few seconds (a service on the app
+    context): when a show starts, thousands of sockets of the same store open at once, and
+    each would read the same row. Only found stores are kept; called from worker threads
+    (a dict read or write is atomic; two threads may both read the row, harmlessly)."""
+
+    TTL_S = 10.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._rows: dict[str, tuple[float, _StoreFacts]] = {}
+
+    def get(self, session: Session, slug: str) -> _StoreFacts | None:
+        now = self._clock()
+        hit = self._rows.get(slug)
+        if hit is not None and now - hit[0] < self.TTL_S:
+            return hit[1]
+        row = session.execute(_STORE_FACTS, {"slug": slug}).first()
+        if row is None:
+            self._rows.pop(slug, None)
+            return None
+        if len(self._rows) > 1024:
+            self._rows.clear()  # bounded: a few live stores matter
+        facts = _StoreFacts(row.id, row.country, row.default_locale, row.currency)
+        self._rows[slug] = (now, facts)
+        return facts
+
+
 def _admit(
     ctx: AppContext,
     store_slug: str,
@@ -292,15 +339,18 @@ def _admit(
     token: str = "",
     lang: str | None = None,
     country: str | None = None,
+    open_in: str | None = None,
 ) -> _Admission:
+    """Who is connecting and whether they may. ``open_in``: the store of the show's room
+    where this node has one open; the show's row is then not read (the room knows it)."""
     if not _SLUG.match(store_slug):
         raise _Refused(CLOSE_NOT_FOUND, "store not found")
+    stores = ctx.services.get_or_create(StoreFactsCache, StoreFactsCache)
     # redeeming a ticket spends it: a write; a URL token is only read
     with ctx.db.write() if ticket else ctx.db.read() as session:
-        try:
-            store = get_store_by_slug(session, store_slug)
-        except NotFoundError:
-            raise _Refused(CLOSE_NOT_FOUND, "store not found") from None
+        store = stores.get(session, store_slug)
+        if store is None:
+            raise _Refused(CLOSE_NOT_FOUND, "store not found")
         principal = _principal(
             session,
             store.id,
@@ -309,28 +359,38 @@ def _admit(
             allow_token=ctx.settings.live_url_tokens_allowed,
         )
         viewer = _viewer(session, principal, _lang(lang), _country(country))
-        try:
-            show = get_show(session, store.id, show_id)
-        except NotFoundError:
-            raise _Refused(CLOSE_NOT_FOUND, "show not found") from None
+        status: str | None = None
+        pinned: str | None = None
+        if open_in != store.id:
+            try:
+                show = get_show(session, store.id, show_id)
+            except NotFoundError:
+                raise _Refused(CLOSE_NOT_FOUND, "show not found") from None
+            show_id, status, pinned = show.id, show.status, show.pinned_product_id
         muted_until = None
         if not viewer.is_staff:
-            limits = moderation.restrictions(session, store.id, show.id, viewer.id)
+            limits = moderation.restrictions(session, store.id, show_id, viewer.id)
             if limits.banned:
                 raise _Refused(CLOSE_BANNED, "banned")
             if limits.muted_until is not None:
                 muted_until = limits.muted_until.timestamp()
         return _Admission(
             store.id,
-            show.id,
-            show.status,
-            show.pinned_product_id,
+            show_id,
+            status,
+            pinned,
             viewer,
             market=store.country,
             lang=store.default_locale.split("-")[0],
             currency=store.currency,
             muted_until=muted_until,
         )
+
+
+def _show_facts(ctx: AppContext, store_id: str, show_id: str) -> tuple[str, str | None]:
+    with ctx.db.read() as session:
+        show = get_show(session, store_id, show_id)
+        return show.status, show.pinned_product_id
 
 
 async def _close(websocket: WebSocket, code: int, reason: str) -> None:
@@ -414,6 +474,7 @@ async def live_channel(websocket: WebSocket, store_slug: str, show_id: str) -> N
     await websocket.accept()
     ctx: AppContext = websocket.app.state.ctx
     params = websocket.query_params
+    room = realtime_hub(websocket.app).get(show_id)
     try:
         admission = await run_in_threadpool(
             _admit,
@@ -424,6 +485,7 @@ async def live_channel(websocket: WebSocket, store_slug: str, show_id: str) -> N
             token=params.get("token", ""),
             lang=params.get("lang"),
             country=params.get("country"),
+            open_in=room.store_id if room is not None else None,
         )
     except _Refused as refused:
         await _close(websocket, refused.code, refused.reason)
@@ -451,12 +513,24 @@ def _socket_caps(app: FastAPI) -> SocketCaps:
 async def _serve(websocket: WebSocket, admission: _Admission, params: Any) -> None:
     # Host lines are checked by the live compliance guard from ``chat.posted`` (bus), so
     # the hub's own inline checker stays off here.
+    registry = realtime_hub(websocket.app)
+    status, pinned = admission.status, admission.pinned_product_id
+    if status is None and registry.get(admission.show_id) is None:
+        # the room closed while the admission ran: the new one needs the show's state
+        ctx: AppContext = websocket.app.state.ctx
+        try:
+            status, pinned = await run_in_threadpool(
+                _show_facts, ctx, admission.store_id, admission.show_id
+            )
+        except NotFoundError:
+            await _close(websocket, CLOSE_NOT_FOUND, "show not found")
+            return
     try:
-        hub = await realtime_hub(websocket.app).open(
+        hub = await registry.open(
             admission.store_id,
             admission.show_id,
-            status=admission.status,
-            pinned_product_id=admission.pinned_product_id,
+            status=status or "scheduled",
+            pinned_product_id=pinned,
             currency=admission.currency,
         )
     except Exception:  # the shared state (Redis) is out of reach: the client retries
@@ -471,6 +545,10 @@ async def _serve(websocket: WebSocket, admission: _Admission, params: Any) -> No
     )
     if conn.closed:  # banned while the admission ran
         await _close(websocket, CLOSE_BANNED, "banned")
+        return
+    sink = _direct_sink(websocket)
+    if sink is not None:
+        await _serve_direct(websocket, hub, conn, sink)
         return
     sender = asyncio.create_task(_pump(websocket, conn))
     listener = asyncio.create_task(_listen(websocket, hub, conn))
@@ -487,13 +565,33 @@ async def _serve(websocket: WebSocket, admission: _Admission, params: Any) -> No
             await _close(websocket, 1000, "bye")
 
 
+def _direct_sink(websocket: WebSocket) -> FrameSink | None:
+    """The socket's direct send path, where the server offers one (``web/live_protocol.py``;
+    not under a test client, nor with permessage-deflate)."""
+    extension = websocket.scope.get("extensions", {}).get(DIRECT_SEND)
+    sink = extension.get("sink") if isinstance(extension, dict) else None
+    return sink if sink is not None and hasattr(sink, "send_frame") else None
+
+
+async def _serve_direct(
+    websocket: WebSocket, hub: ShowHub, conn: Connection, sink: FrameSink
+) -> None:
+    """The room writes this socket's frames, and a close it decides (drop, ban, shutdown),
+    itself (``Connection.attach``); this task only reads, until the close or the peer's."""
+    conn.attach(sink)
+    try:
+        await _listen(websocket, hub, conn)
+    finally:
+        hub.leave(conn)
+    if not conn.closed:
+        await _close(websocket, 1000, "bye")
+
+
 staff_router = APIRouter(prefix="/api/v1/shows", tags=["realtime"], responses=ERROR_RESPONSES)
 ShowId = Annotated[str, Path(max_length=32)]
 
 
 def _show_currency(ctx: AppContext, store_id: str, show_id: str) -> str:
-    from castcart.accounts.models import Store
-
     with ctx.db.read() as session:
         get_show(session, store_id, show_id)
         store = session.get(Store, store_id)

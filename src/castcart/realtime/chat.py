@@ -1,6 +1,13 @@
 """A room's chat pipeline: a line is checked (text, mutes, slow mode, rate, flood, word
-filters), broadcast (one frame per line when calm, one ``chat.batch`` per tick when busy)
-and translated for the languages in the room, in a thread, after it left."""
+filters), broadcast (one frame per line when calm; when busy at most one frame per tick, a
+``chat.batch`` of the lines that waited) and translated for the languages in the room, in a
+thread, after it left.
+
+The tick adapts to the room: ``FANOUT_SHARE`` times what the last chat frames cost to fan
+out (``ShowHub.fanout_cost``), clamped to ``chat_batch_min_interval`` ..
+``chat_batch_interval``, so chat frames take at most about 1/``FANOUT_SHARE`` of the loop
+however many viewers there are, and a small room is not held to a long tick. A line that
+finds no frame sent within the last tick leaves at once (a throttle, not a delay)."""
 
 from __future__ import annotations
 
@@ -23,6 +30,8 @@ if TYPE_CHECKING:
     from castcart.realtime.hub import ShowHub
 
 log = logging.getLogger(__name__)
+
+FANOUT_SHARE = 5.0  # busy chat: the tick is this many times the fan-out of one frame
 
 
 class ChatTranslator(Protocol):
@@ -69,6 +78,7 @@ class ChatPipeline:
         self._times: deque[float] = deque(maxlen=max(1, limits.chat_batch_after))
         self._pending: list[dict[str, Any]] = []
         self._handle: asyncio.TimerHandle | None = None
+        self._sent_at = float("-inf")  # when the last chat frame left
         self._translating = 0
 
     def author_of(self, message_id: str) -> str | None:
@@ -182,8 +192,14 @@ class ChatPipeline:
 
     # -- batching -----------------------------------------------------------------------
 
+    def tick(self) -> float:
+        """The batching tick now: see the module docstring."""
+        limits = self.room.limits
+        low = min(limits.chat_batch_min_interval, limits.chat_batch_interval)
+        return min(limits.chat_batch_interval, max(low, FANOUT_SHARE * self.room.fanout_cost))
+
     def _emit(self, line: dict[str, Any]) -> None:
-        """One frame per line while chat is calm; one ``chat.batch`` per tick when busy."""
+        """One frame per line while chat is calm; at most one frame per tick when busy."""
         limits = self.room.limits
         interval = limits.chat_batch_interval
         now = self.room.clock()
@@ -196,15 +212,26 @@ class ChatPipeline:
             and now - times[0] < 1.0
         )
         if not busy and not self._pending:
-            self.room.broadcast("chat.message", line)
+            self._send_now(line, now)
+            return
+        tick = self.tick()
+        if not self._pending and now - self._sent_at >= tick:
+            self._send_now(line, now)  # nothing left within the last tick: no wait
             return
         self._pending.append(line)
         if self._handle is None:
-            self._handle = self.room.loop.call_later(interval, self._flush)
+            delay = min(tick, max(0.0, self._sent_at + tick - now))
+            self._handle = self.room.loop.call_later(delay, self._flush)
+
+    def _send_now(self, line: dict[str, Any], now: float) -> None:
+        self._sent_at = now
+        self.room.broadcast("chat.message", line)
 
     def _flush(self) -> None:
         self._handle = None
         pending, self._pending = self._pending, []
+        if pending:
+            self._sent_at = self.room.clock()
         if len(pending) == 1:
             self.room.broadcast("chat.message", pending[0])
         elif pending:

@@ -4,6 +4,7 @@ domain events become which frame. Pure functions, no state."""
 from __future__ import annotations
 
 import json
+import struct
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,19 @@ def encode_parts(type_: str, payload: dict[str, Any]) -> tuple[str, str]:
     head = '{"type":' + json.dumps(type_) + ',"v":' + str(PROTOCOL_VERSION) + ',"seq":'
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
     return head, ("," + body[1:] if len(body) > 2 else "}")
+
+
+def wire(frame: str) -> bytes:
+    """``frame`` as one unmasked, unfragmented WebSocket text frame (RFC 6455 5.2), the bytes a
+    server puts on the socket: the same for every viewer, so a broadcast is framed once and
+    written to each socket as it is. No extension (permessage-deflate) may be in use."""
+    data = frame.encode()
+    n = len(data)
+    if n < 126:
+        return bytes((0x81, n)) + data
+    if n < 65536:
+        return struct.pack("!BBH", 0x81, 126, n) + data
+    return struct.pack("!BBQ", 0x81, 127, n) + data
 
 
 def frame_for(event: DomainEvent) -> tuple[str, dict[str, Any]] | None:

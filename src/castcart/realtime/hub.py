@@ -12,14 +12,19 @@ Every frame a domain event causes comes from ``frames.frame_for`` (``ShowBroadca
 
 Fan-out rules (see ``docs/realtime.md``):
 
-* every broadcast gets the next per-show ``seq`` and is encoded to JSON **once**; the same
-  string goes into every connection's send queue and into the bounded per-show backlog;
-* a connection's queue is bounded: when a live frame does not fit, the viewer is dropped
-  (``4408 too slow, resync``) and the room never waits for it;
+* every broadcast gets the next per-show ``seq`` and is encoded to JSON **once** and framed
+  as WebSocket bytes once; the same bytes are written to every socket's buffer (a
+  connection the transport attached, ``Connection.attach``: no task is woken per frame) or
+  the same string queued (a connection drained by ``next_frame``), and kept in the bounded
+  per-show backlog;
+* a connection's queue or socket buffer is bounded: when a live frame does not fit, the
+  viewer is dropped (``4408 too slow, resync``) and the room never waits for it;
 * domain events arrive from the bus on whatever thread published them and are handed to
   the event loop with ``loop.call_soon_threadsafe``;
-* busy chat (more than ``chat_batch_after`` lines in the last second) leaves in one
-  ``chat.batch`` frame per ``chat_batch_interval`` instead of one frame per line;
+* busy chat (more than ``chat_batch_after`` lines in the last second) leaves as at most
+  one frame per tick (a ``chat.batch`` when several lines waited) instead of one frame per
+  line; the tick follows what a chat frame costs to fan out (``fanout_cost``), between
+  ``chat_batch_min_interval`` and ``chat_batch_interval``;
 * with a ``Channel`` (Redis, ``realtime/cluster.py``) numbered broadcasts go through Redis,
   which assigns the ``seq``; the hub delivers what comes back (``deliver_remote``);
 * blocking work (translation, moderation writes, event publishing) runs in threads.
@@ -62,7 +67,14 @@ from castcart.realtime.connection import (
     Viewer,
 )
 from castcart.realtime.counters import RoomCounters
-from castcart.realtime.frames import CHAT_TYPES, MIRRORED, encode, encode_parts, frame_for
+from castcart.realtime.frames import (
+    CHAT_TYPES,
+    MIRRORED,
+    encode,
+    encode_parts,
+    frame_for,
+    wire,
+)
 from castcart.realtime.metrics import LiveFigures, MetricsBook
 from castcart.realtime.presence import RoomPresence
 from castcart.realtime.room_moderation import MOD_MESSAGES, ModerationPort, RoomModeration
@@ -131,6 +143,7 @@ class ShowHub:
         self.seq = 0
         self.slow_mode_seconds: float | None = None
         self.dropped = 0  # connections dropped for being too slow
+        self.fanout_cost = 0.0  # seconds one chat frame takes to fan out (moving average)
         self._connections: dict[str, Connection] = {}
         self._skipping: dict[str, Connection] = {}
         self._backlog: deque[tuple[int, str]] = deque(maxlen=self.limits.backlog)
@@ -309,8 +322,11 @@ class ShowHub:
 
     def _deliver(self, seq: int, type_: str, frame: str, count: int) -> None:
         self._backlog.append((seq, frame))
-        if type_ in CHAT_TYPES:
+        chat = type_ in CHAT_TYPES
+        if chat:
             self.counters.count_chat(count)
+        started = time.perf_counter()
+        framed = wire(frame)  # framed once: the same bytes go to every attached socket
         if self._skipping:
             skip = set()
             for conn in list(self._skipping.values()):
@@ -321,14 +337,20 @@ class ShowHub:
             slow = [
                 conn
                 for conn in self._connections.values()
-                if conn.id not in skip and not conn.push(frame)
+                if conn.id not in skip and not conn.push(frame, framed=framed)
             ]
         else:
-            slow = [conn for conn in self._connections.values() if not conn.push(frame)]
+            slow = [
+                conn for conn in self._connections.values() if not conn.push(frame, framed=framed)
+            ]
         for conn in slow:
             self.dropped += 1
             log.info("dropping slow viewer %s from show %s", conn.viewer.id, self.show_id)
             self.drop(conn)
+        if chat:
+            # what one chat frame costs to fan out here; the chat tick adapts to it
+            cost = time.perf_counter() - started
+            self.fanout_cost = 0.7 * self.fanout_cost + 0.3 * cost if self.fanout_cost else cost
 
     def send(self, conn: Connection, type_: str, payload: dict[str, Any]) -> None:
         """A frame for one connection: it carries the current ``seq`` without taking one."""
