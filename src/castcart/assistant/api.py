@@ -138,9 +138,7 @@ def _answer_out(answer: Answer, handoff_id: str | None) -> AnswerOut:
 
 
 def assistant_of(ctx: AppContext) -> service.Assistant:
-    return ctx.services.get_or_create(
-        service.Assistant, lambda: service.Assistant(ctx.db)
-    )
+    return ctx.services.get_or_create(service.Assistant, lambda: service.Assistant(ctx.db))
 
 
 def _show_context(
@@ -214,8 +212,9 @@ class RoomAssistant:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    def wants(self, text: str) -> bool:
-        return wants(text)
+    def wants(self, store_id: str, text: str) -> bool:
+        kb = assistant_of(self.ctx).cached(store_id)
+        return wants(text, (lambda toks: bool(kb.names.named(toks))) if kb else None)
 
     def reply(
         self,

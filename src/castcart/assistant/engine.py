@@ -46,13 +46,13 @@ from castcart.assistant.lexicon import (
     TEMPLATE_LANGS,
     all_stop_words,
     colours_in,
+    deictic_compare_tokens,
     facet_phrases,
     facet_tokens,
     grams,
     phrase_in,
     tokens,
     value_name,
-    value_tokens,
     words_in,
 )
 from castcart.assistant.retrieval import Hit, Index
@@ -187,6 +187,9 @@ def ground_check(reply: str, facts: Sequence[str], question: str = "") -> list[s
     allowed_codes = set()
     for name, (_kind, code) in _value_names().items():
         if phrase_in(tuple(name.split()), fact_toks):
+            allowed_codes.add(code)
+    for code in (*MATERIAL_NAMES, *COLOUR_NAMES):  # the catalog's own codes ("tan")
+        if phrase_in(tuple(tokens(code)), fact_toks):
             allowed_codes.add(code)
     for name, (kind, code) in sorted(_value_names().items(), key=lambda x: -len(x[0])):
         phrase = tuple(name.split())
@@ -392,9 +395,36 @@ class ProductNames:
         return any(_matches(tok, w) for w in self.all_words)
 
 
+STRONG_PRICE = frozenset(
+    t
+    for w in ("price", "cost", "costs", "cheap", "cheaper", "expensive", "precio", "cuesta",
+              "barato", "caro", "preis", "kostet", "kosten", "teuer", "billiger", "günstiger",
+              "prix", "coûte", "cher", "سعر", "ثمن", "أرخص", "harga", "murah", "mahal", "preço",
+              "custa")
+    for t in tokens(w)
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _facet_single_words() -> dict[str, frozenset[str]]:
+    """Facet -> its one-word phrases of five letters or more (matched with inflection)."""
+    return {
+        facet: frozenset(p[0] for p in phrases if len(p) == 1 and len(p[0]) >= 5)
+        for facet, phrases in facet_phrases().items()
+    }
+
+
+def _near_facet(token: str, facet: str) -> bool:
+    return any(_matches(token, w) for w in _facet_single_words()[facet])
+
+
 @lru_cache(maxsize=1)
 def _known_tokens() -> frozenset[str]:
-    return facet_tokens() | value_tokens() | _country_tokens()
+    colours = frozenset(
+        t for code, names in COLOUR_NAMES.items() for n in (code, *names.values())
+        for t in tokens(n)
+    )  # fmt: skip
+    return facet_tokens() | colours | _country_tokens() | deictic_compare_tokens()
 
 
 @lru_cache(maxsize=1)
@@ -411,18 +441,39 @@ def _near_known(token: str) -> bool:
 
 
 def read_question(
-    text: str, names: ProductNames, vocabulary: frozenset[str], lang: str = "en"
+    text: str,
+    names: ProductNames,
+    vocabulary: frozenset[str],
+    lang: str = "en",
+    product_vocabulary: Mapping[str, frozenset[str]] | None = None,
+    context_product: str | None = None,
 ) -> Reading:
     toks = tokens(text)
     present = grams(toks)
+    named = names.named(toks)
+    # facet words inside a product's own title ("5000 mAh", "cartera") are not the question
+    title_words = names.words.get(named[0], set()) if named else set()
+    rest = [t for t in toks if not any(_matches(t, w) for w in title_words)]
+    rest_present = grams(rest)
     facets = []
     for facet, phrases in facet_phrases().items():
-        if any(p in present for p in phrases):
+        if any(p in rest_present for p in phrases) or any(
+            _near_facet(t, facet) for t in rest if len(t) >= 5
+        ):
             facets.append(facet)
+    # "how much does it weigh", "berapa dimensi": the generic "how much" is not a price
+    if "price" in facets and set(facets) - {"price", "overview"} and not STRONG_PRICE & set(toks):
+        facets.remove("price")
     compare = words_in(COMPARE_WORDS, present)
     deictic = words_in(DEICTIC_WORDS, present)
     stop = all_stop_words()
     known = _known_tokens()
+    # a word is explained by the product asked about (its own copy and values), else by the
+    # store's vocabulary: "tahan" (in another product's "baja tahan karat") does not make
+    # "tahan air" (waterproof) known for a raincoat
+    subject = named[0] if named else context_product
+    own = (product_vocabulary or {}).get(subject or "")
+    scope = own if own is not None else vocabulary
     unknown = [
         t
         for t in toks
@@ -431,13 +482,13 @@ def read_question(
         and t not in stop
         and t not in known
         and t not in SIZE_WORDS
-        and t not in vocabulary
+        and t not in scope
         and not names.knows(t)
         and not _near_known(t)
     ]
     return Reading(
         facets=facets,
-        products=names.named(toks),
+        products=named,
         colours=colours_in(toks),
         countries=countries_in(toks),
         compare=compare,
@@ -448,6 +499,10 @@ def read_question(
 
 
 # --- the engine --------------------------------------------------------------------------------
+
+
+def _points_at_screen(text: str) -> bool:
+    return words_in(DEICTIC_WORDS, grams(tokens(text)))
 
 
 class KnowledgeBase:
@@ -461,6 +516,16 @@ class KnowledgeBase:
         self.by_id = {d.id: d for d in docs}
         # content words of the whole store (descriptions, FAQ): a word in here is "known"
         self.vocabulary = index.vocabulary
+        self.product_vocabulary: dict[str, frozenset[str]] = {}
+        store_wide = [d for d in docs if d.product_id is None and d.kind != "faq"]
+        for product in snapshot.products:
+            words: set[str] = set()
+            for doc in docs:
+                if doc.product_id == product.id:
+                    words.update(tokens(doc.text))
+            for doc in store_wide:
+                words.update(tokens(doc.text))
+            self.product_vocabulary[product.id] = frozenset(words)
 
     def product_doc(self, product: ProductFacts, facet: str) -> Doc | None:
         return self.by_id.get(f"{product.handle}:{facet}")
@@ -507,6 +572,7 @@ class _Draft:
     product_id: str | None = None
     draft: str = ""
     substantiated: frozenset[str] = frozenset()
+    stock: int | None = None  # the live stock the reply states (the checker confirms it)
 
 
 def _facet_of_doc(doc: Doc) -> str:
@@ -523,7 +589,12 @@ class Engine:
         started = time.perf_counter()
         lang = (question.lang or kb.snapshot.default_locale or "en").split("-")[0].lower()
         compose_lang = lang if lang in TEMPLATE_LANGS else "en"
-        reading = read_question(question.text, kb.names, kb.vocabulary, lang)
+        context = question.product_id or (
+            question.pinned_product_id if _points_at_screen(question.text) else None
+        )
+        reading = read_question(
+            question.text, kb.names, kb.vocabulary, lang, kb.product_vocabulary, context
+        )
         product = self._product(kb, question, reading)
         prior = self._prior(kb, reading, product)
         hits = kb.index.search(question.text, prior, k=10)
@@ -541,7 +612,7 @@ class Engine:
             retrieved=[h.doc.id for h in hits[:5]],
             facts=list(composer.facts),
         )
-        self._check(answer, question, kb, composer, product, draft.substantiated)
+        self._check(answer, question, kb, composer, product, draft.substantiated, draft.stock)
         if compose_lang != lang:
             self._translate(answer, lang, kb, composer)
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -621,7 +692,11 @@ class Engine:
         snap = kb.snapshot
         # the merchant answered this very question: their words first
         direct = self._faq_match(kb, question.text, product)
-        if direct is not None:
+        if direct is not None and not (
+            product is not None
+            and direct.topic not in facets
+            and any(kb.product_doc(product, f) for f in facets)
+        ):  # the product's own data answers what was asked ("which sizes") before an FAQ
             return self._faq(direct, c, 0.95)
         # comparisons: two named products and a price question
         if reading.compare and len(reading.products) >= 2 and ("price" in facets or not facets):
@@ -737,8 +812,11 @@ class Engine:
                 if not words:
                     continue
                 covered = sum(1 for w in words if any(_matches(a, w) for a in asked)) / len(words)
-                share = covered * min(1.0, len(words & asked) / max(1, len(asked)) + 0.5)
-                if covered >= 0.75 and share >= 0.75 and (best is None or share > best[0]):
+                asked_covered = sum(1 for a in asked if any(_matches(a, w) for w in words)) / len(
+                    asked
+                )
+                share = (covered + asked_covered) / 2
+                if covered >= 0.8 and asked_covered >= 0.6 and (best is None or share > best[0]):
                     best = (share, kb.by_id[f"faq:{entry.id}"])
         return best[1] if best else None
 
@@ -905,6 +983,7 @@ class Engine:
             [Source("stock", c.t("src_stock"), f"{product.handle}:stock")],
             0.95,
             product_id=product.id,
+            stock=total,
         )
 
     def _compare(self, kb: KnowledgeBase, reading: Reading, c: Composer, live: LiveData) -> _Draft:
@@ -1034,6 +1113,7 @@ class Engine:
         composer: Composer,
         product: ProductFacts | None,
         substantiated: frozenset[str] = frozenset(),
+        stock: int | None = None,
     ) -> None:
         if answer.status == "handoff":
             return
@@ -1044,7 +1124,7 @@ class Engine:
             return
         findings = compliance_findings(
             answer.text, question.country or kb.snapshot.country, kb.snapshot.country,
-            answer.lang, product.attributes if product else {}, substantiated,
+            answer.lang, product.attributes if product else {}, substantiated, stock,
         )  # fmt: skip
         answer.findings = findings
         if any(f.get("severity") in BLOCKING for f in findings):
@@ -1084,11 +1164,14 @@ def compliance_findings(
     lang: str,
     attributes: Mapping[str, Any],
     substantiated: frozenset[str] = frozenset(),
+    stock: int | None = None,
 ) -> list[dict[str, Any]]:
     """The compliance checker's findings for the shopper's market (the store's home market
     where the shopper's has no rule pack); a language without a lexicon is checked in
     English rules' words (the template is the same sentence)."""
-    context = CheckContext(product_attributes=dict(attributes), substantiated=substantiated)
+    context = CheckContext(
+        product_attributes=dict(attributes), substantiated=substantiated, stock_remaining=stock
+    )
     for candidate_market in (market, home):
         try:
             found = check_text(text, candidate_market, lang, context)

@@ -6,6 +6,7 @@ something the knowledge base covers (a facet word: price, shipping, size, materi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from castcart.assistant.lexicon import QUESTION_WORDS, facet_phrases, phrase_in, tokens
 
@@ -27,19 +28,29 @@ _QUESTION_START = frozenset(
 )
 
 
-def is_question(text: str) -> bool:
+def asks(text: str) -> bool:
+    """Phrased as a question: a question mark, or an interrogative first word, and no
+    exclamation."""
     stripped = text.strip()
     if not stripped or "!" in stripped or "¡" in stripped:
         return False
     toks = tokens(stripped)
     if not toks:
         return False
-    asks = stripped.endswith(("?", "؟")) or "¿" in stripped or toks[0] in _QUESTION_START
-    if not asks:
+    return stripped.endswith(("?", "؟")) or "¿" in stripped or toks[0] in _QUESTION_START
+
+
+def is_question(text: str, names_product: Callable[[list[str]], bool] | None = None) -> bool:
+    """A question about what the knowledge base covers: a facet word, or (with
+    ``names_product``, the store's product names) a product it names."""
+    if not asks(text):
         return False
-    return any(phrase_in(p, toks) for phrases in facet_phrases().values() for p in phrases)
+    toks = tokens(text)
+    if any(phrase_in(p, toks) for phrases in facet_phrases().values() for p in phrases):
+        return True
+    return names_product is not None and names_product(toks)
 
 
-def wants(text: str) -> bool:
+def wants(text: str, names_product: Callable[[list[str]], bool] | None = None) -> bool:
     mentioned, rest = strip_mention(text)
-    return (mentioned and bool(rest)) or is_question(text)
+    return (mentioned and bool(rest)) or is_question(text, names_product)

@@ -83,7 +83,7 @@ FACET_WORDS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
                "waschmaschine"),
         "fr": ("laver", "lavage", "lavable", "entretien", "nettoyer", "lave-vaisselle",
                "repasser"),
-        "ar": ("غسل", "غسيل", "يغسل", "تنظيف", "العناية", "غسالة"),
+        "ar": ("غسل", "غسيل", "يغسل", "أغسل", "اغسل", "تغسل", "تنظيف", "العناية", "غسالة"),
         "id": ("cuci", "mencuci", "dicuci", "perawatan", "merawat", "membersihkan"),
         "pt": ("lavar", "lavagem", "cuidado", "cuidados", "limpar", "lava-louça"),
     },
@@ -155,7 +155,7 @@ FACET_WORDS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "de": ("herkunft", "hergestellt in", "wo wird", "woher", "herkunftsland"),
         "fr": ("origine", "fabriqué en", "d'où vient", "où est-il fabriqué"),
         "ar": ("صنع في", "بلد المنشأ", "المنشأ", "من أين", "صناعة"),
-        "id": ("asal", "buatan", "dibuat di", "dari mana"),
+        "id": ("asal", "negara asal", "buatan", "dibuat di", "dari mana"),
         "pt": ("origem", "fabricado em", "feito em", "de onde"),
     },
     "specs": {
@@ -170,22 +170,22 @@ FACET_WORDS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "pt": ("capacidade", "potência", "bateria", "certificado", "certificação"),
     },
     "sizing": {
-        "en": ("fit", "fits", "true to size", "size up", "size down", "which size"),
-        "es": ("queda", "horma", "qué talla", "talla normal"),
-        "de": ("fällt", "passform", "welche größe", "normal aus"),
-        "fr": ("taille normalement", "coupe", "quelle taille", "taille-t-il", "taille-t-elle"),
-        "ar": ("أي مقاس", "مقاسه", "يناسب"),
-        "id": ("pas", "ukuran berapa", "muat"),
-        "pt": ("veste", "caimento", "qual tamanho"),
+        "en": ("fit", "fits", "true to size", "size up", "size down"),
+        "es": ("queda", "horma", "talla normal"),
+        "de": ("fällt", "passform", "normal aus"),
+        "fr": ("taille normalement", "coupe", "taille-t-il", "taille-t-elle"),
+        "ar": ("يناسب", "قصته"),
+        "id": ("muat", "potongan"),
+        "pt": ("veste", "caimento"),
     },
     "overview": {
-        "en": ("tell me about", "describe", "description", "what is", "details"),
-        "es": ("cuéntame", "describe", "descripción", "qué es", "detalles"),
-        "de": ("erzähl", "beschreibung", "was ist", "details"),
-        "fr": ("parle-moi", "décris", "description", "qu'est-ce que", "détails"),
-        "ar": ("أخبرني", "وصف", "الوصف", "ما هو", "تفاصيل"),
-        "id": ("ceritakan", "deskripsi", "apa itu", "detail", "jelaskan"),
-        "pt": ("fale sobre", "descrição", "o que é", "detalhes"),
+        "en": ("tell me about", "describe", "description", "details"),
+        "es": ("cuéntame", "describe", "descripción", "detalles"),
+        "de": ("erzähl", "beschreibung", "details"),
+        "fr": ("parle-moi", "décris", "description", "détails"),
+        "ar": ("أخبرني", "وصف", "الوصف", "تفاصيل"),
+        "id": ("ceritakan", "deskripsi", "detail", "jelaskan"),
+        "pt": ("fale sobre", "descrição", "detalhes"),
     },
 }  # fmt: skip
 
@@ -208,9 +208,10 @@ DEICTIC_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "en": ("this one", "the one you", "just showed", "this product", "that one", "this"),
     "es": ("este", "esta", "ese", "esa", "el que", "la que", "acabas de mostrar"),
     "de": ("dieser", "diese", "dieses", "den du", "die du", "das du", "gerade gezeigt"),
-    "fr": ("celui-ci", "celle-ci", "celui que", "celle que", "ce produit", "cet article"),
-    "ar": ("هذا", "هذه", "الذي عرضته", "التي عرضتها"),
-    "id": ("ini", "yang tadi", "yang barusan", "produk ini"),
+    "fr": ("celui-ci", "celle-ci", "celui que", "celle que", "ce produit", "cet article",
+           "venez de montrer"),
+    "ar": ("هذا", "هذه", "الذي عرضته", "التي عرضتها", "عرضته", "عرضتها"),
+    "id": ("ini", "yang tadi", "yang barusan", "produk ini", "ditunjukkan", "barusan"),
     "pt": ("este", "esta", "esse", "essa", "o que você", "a que você"),
 }  # fmt: skip
 
@@ -841,7 +842,7 @@ def value_name(table: dict[str, dict[str, str]], code: str, lang: str) -> str:
 
 # --- tokens --------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"[\w\-']+", re.UNICODE)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
 _AR_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 
 
@@ -858,8 +859,10 @@ def _stem(token: str) -> str:
     """A light, language-blind stem: Arabic article, Indonesian -nya, plural -s/-es."""
     if token.startswith("ال") and len(token) > 4:
         token = token[2:]
-    elif token.startswith(("بال", "وال")) and len(token) > 5:
-        token = token[3:]
+    elif token.startswith(("بال", "وال", "لل")) and len(token) > 5:
+        token = token[3:] if not token.startswith("لل") else token[2:]
+    elif token[:1] in ("ب", "و", "ل", "ف", "ك") and len(token) >= 5:
+        token = token[1:]  # a proclitic: "بمقاس" is "مقاس"
     if token.endswith("nya") and len(token) > 5:
         token = token[:-3]
     if token.endswith("es") and len(token) > 5 and token[-3] in "sxz":
@@ -872,17 +875,43 @@ def _stem(token: str) -> str:
 def tokens(text: str) -> list[str]:
     """Folded, lightly stemmed word tokens (numbers kept as they are)."""
     out = []
-    for raw in _TOKEN.findall(fold(text)):
-        token = raw.strip("-'")
-        if not token:
-            continue
+    for token in _TOKEN.findall(fold(text)):
         out.append(token if token.isdigit() else _stem(token))
     return out
+
+
+# more words that carry no content in a shopper's question
+EXTRA_STOP_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "id": ("saja", "lama", "cara", "mau", "kalau", "kalo", "gimana"),
+    "ar": ("مما", "ممن", "عن", "أم", "ام", "ممكن", "يمكن", "أستطيع", "اريد", "أريد"),
+    "de": (
+        "soll",
+        "sollte",
+        "muss",
+        "hast",
+        "habe",
+        "hat",
+        "man",
+        "wird",
+        "kannst",
+        "könnt",
+        "würde",
+        "wissen",
+    ),
+    "en": ("should", "does", "much", "could", "would", "wondering", "know"),
+    "es": ("puede", "podría", "poder", "quisiera", "saber", "pueden"),
+    "fr": ("peux", "pourrais", "savoir", "voudrais"),
+    "id": ("boleh", "tolong", "ingin", "tahu"),
+    "pt": ("pode", "poderia", "saber", "gostaria"),
+}
 
 
 @lru_cache(maxsize=1)
 def all_stop_words() -> frozenset[str]:
     words: set[str] = set()
+    for extra in EXTRA_STOP_WORDS.values():
+        for word in extra:
+            words.update(tokens(word))
     for lang_words in STOP_WORDS.values():
         for word in lang_words:
             words.update(tokens(word))
@@ -935,6 +964,17 @@ def words_in(
     _PHRASE_TABLES.setdefault(key, words_by_lang)
     found = toks if isinstance(toks, frozenset) else grams(list(toks))
     return not _phrases(key).isdisjoint(found)
+
+
+@lru_cache(maxsize=1)
+def deictic_compare_tokens() -> frozenset[str]:
+    return frozenset(
+        t
+        for table in (DEICTIC_WORDS, COMPARE_WORDS)
+        for words in table.values()
+        for w in words
+        for t in tokens(w)
+    )
 
 
 def facet_tokens() -> frozenset[str]:

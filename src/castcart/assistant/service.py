@@ -227,6 +227,11 @@ class Assistant:
         with self._lock:
             self._stale.add(store_id)
 
+    def cached(self, store_id: str) -> KnowledgeBase | None:
+        """The store's knowledge base if one is built (possibly a change behind)."""
+        with self._lock:
+            return self._kbs.get(store_id)
+
     def knowledge(self, store_id: str) -> KnowledgeBase:
         with self._lock:
             kb = self._kbs.get(store_id)

@@ -69,7 +69,7 @@ TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "price_list": "{product} cuesta {price}.",
         "price_live": "{product} cuesta {price} en este directo (precio habitual {list}).",
         "price_flash": "{product} está en oferta flash a {price} (precio habitual {list}).",
-        "stock_in": "{product} está disponible: quedan {n} unidades.",
+        "stock_in": "{product} está disponible: {n} unidades en stock.",
         "stock_out": "{product} está agotado en este momento.",
         "ship": "Enviamos a {country} desde {warehouse} con {carrier}: de {min} a {max} días "
         "hábiles, con entrega entre el {earliest} y el {latest}. El envío cuesta {rate}.",

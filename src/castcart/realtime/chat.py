@@ -53,7 +53,7 @@ class AssistantReply:
 class ChatAssistant(Protocol):
     """The shopping assistant as the room sees it (installed by ``assistant``)."""
 
-    def wants(self, text: str) -> bool:
+    def wants(self, store_id: str, text: str) -> bool:
         """A chat line it should answer (``@assistant``, or a recognised product question);
         cheap, called on the event loop."""
         ...
@@ -222,7 +222,8 @@ class ChatPipeline:
             room.spawn(room.loop.run_in_executor(room.executor, self.publish, event))
         if self.translator is not None:
             self._translate(message_id, text)
-        if not viewer.is_staff and self.assistant is not None and self.assistant.wants(text):
+        assistant = self.assistant
+        if not viewer.is_staff and assistant is not None and assistant.wants(room.store_id, text):
             self._assist(conn, text, None, message_id)
 
     # -- the assistant ------------------------------------------------------------------
