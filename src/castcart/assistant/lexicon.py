@@ -882,7 +882,19 @@ def tokens(text: str) -> list[str]:
 
 # more words that carry no content in a shopper's question
 EXTRA_STOP_WORDS: Final[dict[str, tuple[str, ...]]] = {
-    "id": ("saja", "lama", "cara", "mau", "kalau", "kalo", "gimana"),
+    "id": (
+        "saja",
+        "lama",
+        "cara",
+        "mau",
+        "kalau",
+        "kalo",
+        "gimana",
+        "boleh",
+        "tolong",
+        "ingin",
+        "tahu",
+    ),
     "ar": ("مما", "ممن", "عن", "أم", "ام", "ممكن", "يمكن", "أستطيع", "اريد", "أريد"),
     "de": (
         "soll",
@@ -901,7 +913,6 @@ EXTRA_STOP_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "en": ("should", "does", "much", "could", "would", "wondering", "know"),
     "es": ("puede", "podría", "poder", "quisiera", "saber", "pueden"),
     "fr": ("peux", "pourrais", "savoir", "voudrais"),
-    "id": ("boleh", "tolong", "ingin", "tahu"),
     "pt": ("pode", "poderia", "saber", "gostaria"),
 }
 
