@@ -443,3 +443,23 @@ def put_settings(ctx: Ctx, staff: Staff, data: SettingsIn) -> SettingsOut:
             session, staff.store_id, enabled=data.enabled, answer_to_room=data.answer_to_room
         )
         return SettingsOut(enabled=row.enabled, answer_to_room=row.answer_to_room)
+
+
+def warm(ctx: AppContext) -> int:
+    """Build the knowledge base of every store with a show live or due within a day."""
+    import logging
+
+    from castcart.core.clock import utcnow
+    from castcart.shows.service import stores_with_shows_on_air_or_due
+
+    with ctx.db.read() as session:
+        store_ids = stores_with_shows_on_air_or_due(session, utcnow())
+    assistant = assistant_of(ctx)
+    built = 0
+    for store_id in store_ids:
+        try:
+            assistant.knowledge(store_id)
+            built += 1
+        except Exception:  # a cold knowledge base costs the first asker a wait, not a start
+            logging.getLogger(__name__).exception("warming the assistant of %s failed", store_id)
+    return built

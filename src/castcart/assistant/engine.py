@@ -151,6 +151,8 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _ascii_digits(text: str) -> str:
+    """Any script's digits as ASCII; the Arabic decimal and group separators as "." and ","."""
+    text = text.replace("\u066b", ".").replace("\u066c", ",")
     return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
 
 
