@@ -42,9 +42,9 @@ from castcart.catalog.models import StockLevel, Variant
 from castcart.catalog.models import Warehouse as WarehouseRow
 from castcart.core.settings import Settings
 from castcart.demo.seed import seed_demo
+from castcart.fulfillment.models import ShippingLane
 from castcart.fulfillment.promise import delivery_promise
 from castcart.fulfillment.service import expand_destinations, to_lane, to_warehouse
-from castcart.fulfillment.tables import ShippingLane
 from castcart.money.display import format_money
 from castcart.shows.models import FlashSale
 from castcart.shows.models import LivePrice as LivePriceRow

@@ -28,6 +28,8 @@ DOMAINS = (
     "money",
     "payment_methods",
     "notifications",
+    "provenance",
+    "audience",
     "assistant",
     "pages",  # last: the pages' routes are the most general
 )

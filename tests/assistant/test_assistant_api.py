@@ -13,9 +13,9 @@ from sqlalchemy import select
 from castcart.catalog.models import Product, Variant
 from castcart.catalog.models import Warehouse as WarehouseRow
 from castcart.demo.seed import DemoStore
+from castcart.fulfillment.models import ShippingLane
 from castcart.fulfillment.promise import delivery_promise
 from castcart.fulfillment.service import to_lane, to_warehouse
-from castcart.fulfillment.tables import ShippingLane
 from castcart.web.context import AppContext
 from tests.assistant.conftest import ask, shopper
 from tests.helpers import Api

@@ -14,9 +14,9 @@ from babel.dates import format_date
 from sqlalchemy import select
 
 from castcart.catalog.models import Warehouse as WarehouseRow
+from castcart.fulfillment.models import ShippingLane
 from castcart.fulfillment.promise import delivery_promise
 from castcart.fulfillment.service import to_lane, to_warehouse
-from castcart.fulfillment.tables import ShippingLane
 from tests.pages.conftest import Site
 from tests.pages.test_browser import PHONE, Watch, _connected, _open, contexts  # noqa: F401 (fixture)
 

@@ -1,4 +1,4 @@
-// Merchant admin: catalog (with translations), shows, coupons, orders — all through the
+// Merchant admin: catalog (with translations), shows, coupons, orders, claim evidence — all through the
 // staff API with the session cookie + CSRF header.
 
 import { api } from "./lib/api.js";
@@ -302,7 +302,8 @@ function findingItem(f, productId) {
     f.suggestion ? h("p", { class: "hint" }, f.suggestion) : null,
   );
   if (f.status === "resolved") {
-    item.append(h("p", { class: "resolved" }, t("admin.finding_resolved", { note: f.note })));
+    const byEvidence = (f.resolved_by || "").startsWith("evidence:");
+    item.append(h("p", { class: "resolved" }, t(byEvidence ? "admin.finding_substantiated" : "admin.finding_resolved", { note: f.note })));
     return item;
   }
   const id = `cc-finding-note-${f.id}`;
@@ -427,8 +428,18 @@ async function checkSchedule() {
   });
   box.replaceChildren(h("ul", { class: "schedule-check" }, ...items));
   show(box, true);
+  // Ramadan in a market that observes prayer times: offer the iftar countdown.
+  const ramadan = results.some((r) => !r.error && r.ramadan && r.observes_prayer_times);
+  show($("#cc-show-iftar-row"), ramadan);
+  if (!ramadan) $("#cc-show-iftar").checked = false;
   return { key: `${when}|${duration}|${markets.join(",")}`, warnings };
 }
+
+$("#cc-show-relationship").addEventListener("change", (event) => {
+  const commercial = event.target.value !== "none";
+  show($("#cc-show-brand-row"), commercial);
+  $("#cc-show-brand").required = commercial;
+});
 
 $("#cc-check-schedule").addEventListener("click", async () => {
   clearError(errorBox);
@@ -453,13 +464,23 @@ $("#cc-show-form").addEventListener("submit", async (event) => {
     }
     const when = new Date($("#cc-show-when").value); // local time → UTC instant
     const created = await api("POST", "/api/v1/shows", {
-      body: { title: $("#cc-show-title").value, description: $("#cc-show-description").value, scheduled_at: when.toISOString(), markets: showMarkets() },
+      body: {
+        title: $("#cc-show-title").value,
+        description: $("#cc-show-description").value,
+        scheduled_at: when.toISOString(),
+        markets: showMarkets(),
+        commercial_relationship: $("#cc-show-relationship").value,
+        disclosure_brand: $("#cc-show-relationship").value === "none" ? "" : $("#cc-show-brand").value.trim(),
+        iftar_countdown: $("#cc-show-iftar").checked && !$("#cc-show-iftar-row").hidden,
+      },
     });
     const showcase = $$(".show-product:checked").map((i) => i.value);
     if (showcase.length) await api("PUT", `/api/v1/shows/${encodeURIComponent(created.id)}/showcase`, { body: { product_ids: showcase } });
     event.target.reset();
     checkedKey = "";
     show($("#cc-schedule-check"), false);
+    show($("#cc-show-brand-row"), false);
+    show($("#cc-show-iftar-row"), false);
     $$(".show-market").forEach((i) => (i.checked = i.value === store.country));
     notice(t("admin.saved"));
     loadShows();
@@ -689,7 +710,78 @@ async function orderDetail(id) {
   }
 }
 
-const loaders = { catalog: loadProducts, shows: loadShows, coupons: loadCoupons, orders: loadOrders };
+// ---- claim evidence: substantiation records for comparisons ("cheaper than on Amazon") ----
+async function loadEvidence() {
+  try {
+    if (!products.length) products = await api("GET", "/api/v1/products?limit=200");
+    const select = $("#cc-evidence-product");
+    const chosen = select.value;
+    select.replaceChildren(select.options[0], ...products.map((p) => h("option", { value: p.id }, titleOf(p))));
+    select.value = chosen;
+    const records = await api("GET", "/api/v1/claim-evidence");
+    const productTitle = (id) => {
+      const p = products.find((x) => x.id === id);
+      return p ? titleOf(p) : t("admin.evidence_all_products");
+    };
+    $("#cc-evidence").replaceChildren(
+      ...(records.length
+        ? records.map((r) => {
+            const revoke = h("button", { type: "button", class: "small", "aria-label": `${t("admin.evidence_revoke")}: ${r.claim}` }, t("admin.evidence_revoke"));
+            revoke.addEventListener("click", async () => {
+              clearError(errorBox);
+              try {
+                await api("DELETE", `/api/v1/claim-evidence/${encodeURIComponent(r.id)}`);
+                notice(t("admin.saved"));
+                loadEvidence();
+              } catch (err) {
+                fail(err);
+              }
+            });
+            const backing = [r.evidence_text, r.url ? h("a", { href: r.url, rel: "noopener noreferrer", target: "_blank" }, r.url) : null, r.file_ref ? h("code", {}, r.file_ref) : null].filter(Boolean);
+            return h(
+              "tr",
+              { dataset: { evidenceId: r.id } },
+              h("td", {}, h("q", { dir: "auto" }, r.claim)),
+              h("td", {}, productTitle(r.product_id)),
+              h("td", {}, ...backing.flatMap((part, i) => (i ? [h("br"), part] : [part]))),
+              h("td", {}, dateTime(r.valid_until)),
+              h("td", {}, revoke),
+            );
+          })
+        : [h("tr", {}, h("td", { colspan: 5 }, t("admin.evidence_none")))]),
+    );
+  } catch (err) {
+    fail(err);
+  }
+}
+
+$("#cc-evidence-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearError(errorBox);
+  notice("");
+  const body = {
+    claim: $("#cc-evidence-claim").value.trim(),
+    evidence_text: $("#cc-evidence-text").value.trim(),
+    // the end of the chosen day, in UTC
+    valid_until: `${$("#cc-evidence-until").value}T23:59:59Z`,
+  };
+  const product = $("#cc-evidence-product").value;
+  if (product) body.product_id = product;
+  const url = $("#cc-evidence-url").value.trim();
+  if (url) body.url = url;
+  const file = $("#cc-evidence-file").value.trim();
+  if (file) body.file_ref = file;
+  try {
+    await api("POST", "/api/v1/claim-evidence", { body });
+    event.target.reset();
+    notice(t("admin.evidence_saved"));
+    loadEvidence();
+  } catch (err) {
+    fail(err);
+  }
+});
+
+const loaders = { catalog: loadProducts, shows: loadShows, coupons: loadCoupons, orders: loadOrders, evidence: loadEvidence };
 resetProductForm();
 const initial = document.getElementById(`tab-${location.hash.slice(1)}`) || tabs[0];
 selectTab(initial);

@@ -8,6 +8,7 @@ import { Engagement } from "./lib/engagement.js";
 import { LiveChannel } from "./lib/live.js";
 import { play } from "./lib/player.js";
 import { convertMinor } from "./lib/money.js";
+import { installConsent } from "./lib/consent.js";
 import { $, $$, boot, countdown, h, lang, money, number, pickTranslation, show, t } from "./lib/ui.js";
 
 const store = boot.store;
@@ -908,13 +909,47 @@ if (boot.embed && window.parent !== window) {
   report();
 }
 
+// ---- consent (banner, stored decisions, window.castcartConsent) ----
+const consentCountry = boot.consent.country ? `?country=${encodeURIComponent(boot.consent.country)}` : "";
+installConsent(boot.consent, {
+  load: () => shopApi("GET", `/consents${consentCountry}`),
+  save: (choices, source) =>
+    shopApi("PUT", "/consents", {
+      body: { policy_version: boot.consent.policy_version, choices, source, country: boot.consent.country || null },
+    }),
+});
+
+// ---- iftar countdown (a show in Ramadan aimed at a market that observes prayer times) ----
+const iftarEl = $("#cc-iftar");
+if (iftarEl) {
+  const at = Date.parse(iftarEl.dataset.at);
+  const skew = Date.parse(iftarEl.dataset.serverNow) - Date.now(); // the server's clock
+  const left = $(".iftar-countdown", iftarEl);
+  const tick = () => {
+    const ms = at - (Date.now() + skew);
+    if (ms <= 0) {
+      $(".iftar-when", iftarEl).textContent = t("shop.iftar_now", { city: iftarEl.dataset.city });
+      left.textContent = "";
+      clearInterval(iftarTimer);
+      return;
+    }
+    left.textContent = countdown(ms);
+  };
+  const iftarTimer = setInterval(tick, 1000);
+  tick();
+}
+
 // ---- start ----
 renderCards();
 setStatus(showData.show.status);
 startVideo();
+if (boot.replay) {
+  // the replay: chapters on the seek bar, the product card follows the playhead
+  import("./lib/replay.js").then(({ followReplay }) => followReplay(video, boot.replay, setPinned));
+}
 ensureShopper()
   .then(async () => {
-    live.connect();
+    if (!boot.replay) live.connect(); // a replay has no room to join
     loadEngagement();
     const cart = await shopApi("GET", "/cart");
     cartAttached = cart.show_id === showId;

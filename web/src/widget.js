@@ -1,10 +1,14 @@
 // castcart embed: <script src="https://shop.example/widget.js" async></script>
 //                 <castcart-show store="my-store" show="SHOW_ID" lang="es"></castcart-show>
+//                 <castcart-show store="my-store" show="SHOW_ID" mode="replay"></castcart-show>
+//                 <castcart-shows store="my-store"></castcart-shows>  (upcoming + replays)
 //
 // The element frames castcart's own shopper page (?embed=1): the shopper's token, chat and
 // checkout stay on castcart's origin under its strict CSP, the host site's scripts and
 // styles cannot reach into the payment flow, and the host needs no CORS or CSP changes
-// beyond allowing the frame. The frame reports its height so it never scrolls inside.
+// beyond allowing the frame. The frame reports its height so it never scrolls inside, and
+// the viewer's consent (the banner is inside the frame), re-dispatched on the element as a
+// "castcart:consent" event so the host's analytics can honour it too.
 
 import { frameHeight } from "./lib/size.js";
 
@@ -16,7 +20,7 @@ import { frameHeight } from "./lib/size.js";
 
   class CastcartShow extends HTMLElement {
     static get observedAttributes() {
-      return ["store", "show", "lang", "country", "height"];
+      return ["store", "show", "lang", "country", "height", "mode"];
     }
 
     connectedCallback() {
@@ -26,6 +30,12 @@ import { frameHeight } from "./lib/size.js";
         const data = event.data || {};
         if (data.type === "castcart:resize" && Number.isFinite(data.height) && !frameHeight(this.getAttribute("height"))) {
           this.frame.style.height = `${Math.max(320, Math.min(4000, Math.ceil(data.height)))}px`;
+        }
+        if (data.type === "castcart:consent" && data.consent && typeof data.consent === "object") {
+          // The viewer's consent inside the frame, for the host page's own scripts:
+          // element.consent.analytics, or listen for "castcart:consent" on the element.
+          this.consent = Object.freeze({ ...data.consent });
+          this.dispatchEvent(new CustomEvent("castcart:consent", { bubbles: true, composed: true, detail: this.consent }));
         }
       };
       window.addEventListener("message", this.onMessage);
@@ -43,12 +53,18 @@ import { frameHeight } from "./lib/size.js";
       const store = this.getAttribute("store") || "";
       const show = this.getAttribute("show") || "";
       const root = this.shadowRoot || this.attachShadow({ mode: "open" });
-      if (!SLUG.test(store) || !ID.test(show)) {
-        root.replaceChildren(document.createTextNode("castcart: set store and show attributes"));
+      const list = this.constructor.listsShows === true;
+      if (!SLUG.test(store) || (!list && !ID.test(show))) {
+        root.replaceChildren(document.createTextNode(`castcart: set store${list ? "" : " and show"} attributes`));
         this.frame = null;
         return;
       }
-      const url = new URL(`/s/${store}/shows/${show}`, origin);
+      const path = list
+        ? `/s/${store}/shows`
+        : this.getAttribute("mode") === "replay"
+          ? `/s/${store}/replays/${show}`
+          : `/s/${store}/shows/${show}`;
+      const url = new URL(path, origin);
       url.searchParams.set("embed", "1");
       for (const name of ["lang", "country"]) {
         const value = this.getAttribute(name);
@@ -72,5 +88,11 @@ import { frameHeight } from "./lib/size.js";
     }
   }
 
+  // the store's shows page: upcoming shows with "remind me", and the replays
+  class CastcartShows extends CastcartShow {
+    static listsShows = true;
+  }
+
   if (!customElements.get("castcart-show")) customElements.define("castcart-show", CastcartShow);
+  if (!customElements.get("castcart-shows")) customElements.define("castcart-shows", CastcartShows);
 })();

@@ -58,7 +58,7 @@ from castcart.assistant.lexicon import (
 from castcart.assistant.retrieval import Hit, Index
 from castcart.assistant.templates import template
 from castcart.compliance.checker import check_text
-from castcart.compliance.models import CheckContext, ComplianceInputError
+from castcart.compliance.values import CheckContext, ComplianceInputError
 from castcart.money.display import format_money
 
 PRODUCT_FACETS = frozenset(

@@ -39,9 +39,9 @@ from castcart.core.clock import utcnow
 from castcart.core.db import Database
 from castcart.core.errors import ConflictError, UnprocessableError
 from castcart.core.tenancy import get_owned
+from castcart.fulfillment.models import ShippingLane
 from castcart.fulfillment.promise import delivery_promise
 from castcart.fulfillment.service import expand_destinations, to_lane, to_warehouse
-from castcart.fulfillment.tables import ShippingLane
 from castcart.payment_methods import available_methods
 from castcart.shows.models import FlashSale, Show
 from castcart.shows.models import LivePrice as LivePriceRow

@@ -8,6 +8,7 @@ inline scripts or handlers, no third-party origins)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,12 +28,17 @@ from castcart.catalog import service as catalog
 from castcart.catalog.api import product_out
 from castcart.commerce.crossborder import Destination, shopper_currency
 from castcart.commerce.taxsettings import fx_snapshot
+from castcart.compliance import scheduling
+from castcart.compliance.disclosure import disclosure_for
+from castcart.core.clock import utcnow
 from castcart.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from castcart.core.validation import known_country
 from castcart.money import FxSnapshot, conversion_boot, convert
 from castcart.pages.i18n import LANG_COOKIE, SUPPORTED, PageLocale, negotiate, region_of
+from castcart.privacy.regimes import BANNER_PURPOSES, POLICY_VERSION, consent_model
 from castcart.shows import api as shows_api
 from castcart.shows.models import Show
+from castcart.shows.service import show_markets
 from castcart.web.deps import SESSION_COOKIE, Ctx, StoreSlug
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -214,15 +220,71 @@ def shopper_page(
     loc = _locale(request, lang)
     embeddable = embed == 1
     try:
-        with ctx.db.read() as session:
-            store = accounts.get_store_by_slug(session, store_slug)
-        guessed_country, viewer_country, country_notice = _market(
-            loc, country, request.headers.get("accept-language"), store.country
-        )
-        shop_show = shows_api.shop_show(ctx, store, show_id, viewer_country)
+        page = shop_page(ctx, request, loc, store_slug, show_id, country, embeddable)
     except NotFoundError:
         return _not_found(request, loc, embeddable)
+    return render_shop_page(request, loc, page, remember_lang=lang)
+
+
+@dataclass
+class ShopPage:
+    """What the shopper page renders: the template context, its boot block, and the
+    showcase data the cards were made from (the replay page adjusts both)."""
+
+    store: Store
+    show: dict[str, Any]
+    context: dict[str, Any]
+    boot: dict[str, Any]
+    embeddable: bool
+    hls_url: str | None
+    currency: str
+    fx: FxSnapshot
+
+
+def render_shop_page(
+    request: Request, loc: PageLocale, page: ShopPage, *, remember_lang: str | None
+) -> HTMLResponse:
+    return _render(
+        request,
+        "shop_show.html",
+        loc,
+        page.context,
+        embeddable=page.embeddable,
+        media=_media_origin(page.hls_url),
+        remember_lang=remember_lang,
+    )
+
+
+def shop_cards(loc: PageLocale, page: ShopPage, show: dict[str, Any]) -> list[dict[str, Any]]:
+    return _product_cards(loc, page.store, show, page.currency, page.fx)
+
+
+def shop_page(
+    ctx: Ctx,
+    request: Request,
+    loc: PageLocale,
+    store_slug: str,
+    show_id: str,
+    country: str | None,
+    embeddable: bool,
+) -> ShopPage:
+    """The shopper page's data (NotFoundError for an unknown store or show)."""
+    with ctx.db.read() as session:
+        store = accounts.get_store_by_slug(session, store_slug)
+    guessed_country, viewer_country, country_notice = _market(
+        loc, country, request.headers.get("accept-language"), store.country
+    )
+    shop_show = shows_api.shop_show(ctx, store, show_id, viewer_country)
     show = shop_show.model_dump(mode="json")
+    market = guessed_country or store.country
+    disclosure = _disclosure_view(loc, shop_show.show, market)
+    consent = {
+        "model": consent_model(market),
+        "policy_version": POLICY_VERSION,
+        "purposes": list(BANNER_PURPOSES),
+        "country": market,
+    }
+    iftar = _iftar_view(ctx, store, show_id, viewer_country or guessed_country)
     hls_url = show["show"].get("hls_url") or show.get("hls_url")
     fx = fx_snapshot(ctx.settings)
     currency_of = presentment_currencies(store, fx)
@@ -247,27 +309,71 @@ def shopper_page(
         "hls_url": hls_url,
         "country": guessed_country,
         "embed": embeddable,
+        "disclosure": disclosure,
+        "consent": consent,
+        "iftar": iftar,
     }
-    return _render(
-        request,
-        "shop_show.html",
-        loc,
-        {
-            "store": store,
-            "show": show["show"],
-            "cards": _product_cards(loc, store, show, currency, fx),
-            "scheduled": loc.datetime(shop_show.show.scheduled_at, UTC) + " UTC",
-            "hls_url": hls_url,
-            "boot": boot,
-            "embed": embeddable,
-            "countries": _countries(loc),
-            "guessed_country": guessed_country,
-            "country_notice": country_notice,
-        },
-        embeddable=embeddable,
-        media=_media_origin(hls_url),
-        remember_lang=lang,
-    )
+    context = {
+        "store": store,
+        "show": show["show"],
+        "cards": _product_cards(loc, store, show, currency, fx),
+        "scheduled": loc.datetime(shop_show.show.scheduled_at, UTC) + " UTC",
+        "hls_url": hls_url,
+        "boot": boot,
+        "embed": embeddable,
+        "countries": _countries(loc),
+        "guessed_country": guessed_country,
+        "country_notice": country_notice,
+        "disclosure": disclosure,
+        "consent": consent,
+        "iftar": iftar,
+    }
+    return ShopPage(store, show, context, boot, embeddable, hls_url, currency, fx)
+
+
+def _disclosure_view(loc: PageLocale, show: Any, market: str | None) -> dict[str, str] | None:
+    """The commercial disclosure a viewer in ``market`` sees for the whole show, in the
+    page language: the market's label (FTC, ASA/CAP, DSA) and a sentence naming the brand."""
+    found = disclosure_for(show.commercial_relationship, show.disclosure_brand, market)
+    if found is None:
+        return None
+    return {
+        "relationship": found.relationship,
+        "regime": found.regime,
+        "market": found.country or "",
+        "brand": found.brand,
+        "label": loc.t(found.label_key),
+        "detail": loc.t(found.detail_key, brand=found.brand),
+    }
+
+
+def _iftar_view(
+    ctx: Ctx, store: Store, show_id: str, viewer_market: str | None
+) -> dict[str, str] | None:
+    """The next iftar for a show that counts down to it: in the viewer's market when the
+    show is aimed at it, else in the show's first market that is in Ramadan now."""
+    with ctx.db.read() as session:
+        row = session.get(Show, show_id)
+        if row is None or not row.iftar_countdown:
+            return None
+        markets = show_markets(row, store.country)
+    now = utcnow()
+    ordered = sorted(markets, key=lambda m: m != viewer_market)
+    for code in ordered:
+        try:
+            found = scheduling.next_iftar(code, now)
+        except scheduling.UnknownMarketError:
+            continue
+        if found is not None:
+            return {
+                "country": found.country,
+                "city": found.city,
+                "timezone": found.timezone,
+                "at": found.at.isoformat(),
+                "local_time": found.local_time,
+                "server_now": now.isoformat(),
+            }
+    return None
 
 
 # Destinations offered at checkout: the markets the tax engine knows.
@@ -481,3 +587,11 @@ def widget_script() -> Response:
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# For the pages other domains serve with the same shell (castcart.audience): the locale a
+# request gets, rendering with the CSP headers, the not-found page.
+locale_for = _locale
+render_page = _render
+not_found_page = _not_found
+media_origin = _media_origin

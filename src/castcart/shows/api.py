@@ -22,6 +22,7 @@ from castcart.shows.schemas import (
     PinIn,
     ShowcaseIn,
     ShowcaseItemOut,
+    ShowDisclosureIn,
     ShowIn,
     ShowMarketsIn,
     ShowOut,
@@ -157,6 +158,18 @@ def set_show_markets(ctx: Ctx, staff: Staff, show_id: ShowId, data: ShowMarketsI
         return ShowStaffOut.model_validate(show)
 
 
+@router.put("/{show_id}/disclosure", response_model=ShowStaffOut)
+def set_show_disclosure(
+    ctx: Ctx, staff: Staff, show_id: ShowId, data: ShowDisclosureIn
+) -> ShowStaffOut:
+    """Mark the show sponsored, gifted or affiliate (with the brand): viewers then see
+    their market's disclosure label for the whole show; and the iftar countdown option."""
+    staff.require("shows.write")
+    with ctx.unit_of_work() as (session, _):
+        show = service.set_disclosure(session, staff.store_id, show_id, data)
+        return staff_show_out(show, staff)
+
+
 @router.put("/{show_id}/live-prices", response_model=list[LivePriceOut])
 def set_live_prices(
     ctx: Ctx, staff: Staff, show_id: ShowId, data: LivePricesIn
@@ -199,11 +212,21 @@ class ScriptFindingOut(BaseModel):
     severity: str
     suggestion: str
     excerpt: str
+    # the facts that decided a judged claim: for a price reference the claimed reference,
+    # the lowest price of the 30 days before the reduction, the dates (see docs/compliance.md)
+    evidence: dict[str, Any] | None = None
+
+
+class ClearedFindingOut(ScriptFindingOut):
+    # the claim evidence record that substantiates it (GET /api/v1/claim-evidence)
+    cleared_by: str
 
 
 class ScriptReviewOut(BaseModel):
     findings: list[ScriptFindingOut]
     fact_findings: list[dict[str, Any]]
+    # comparisons and superlatives a valid claim evidence record backs, with the record cited
+    cleared: list[ClearedFindingOut] = []
 
 
 @router.post("/{show_id}/script-review", response_model=ScriptReviewOut)
@@ -217,7 +240,13 @@ def review_script(ctx: Ctx, staff: Staff, show_id: ShowId, data: ScriptReviewIn)
             session, show, data.text, data.lang, data.markets, utcnow()
         )
     return ScriptReviewOut(
-        findings=[ScriptFindingOut(**f.__dict__) for f in findings], fact_findings=facts
+        findings=[
+            ScriptFindingOut(**{k: v for k, v in f.__dict__.items() if k != "cleared_by"})
+            for f in findings
+            if f.cleared_by is None
+        ],
+        fact_findings=facts,
+        cleared=[ClearedFindingOut(**f.__dict__) for f in findings if f.cleared_by is not None],
     )
 
 

@@ -1,7 +1,7 @@
 """shopping assistant: merchant FAQ, hand-off queue, per-store settings
 
 Revision ID: 0024
-Revises: 0020
+Revises: 0023 (written against 0020; re-chained onto main's head at the merge)
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import castcart.core.types
 
 revision: str = "0024"
-down_revision: str | None = "0020"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
