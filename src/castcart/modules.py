@@ -30,6 +30,7 @@ DOMAINS = (
     "notifications",
     "provenance",
     "audience",
+    "assistant",
     "pages",  # last: the pages' routes are the most general
 )
 

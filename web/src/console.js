@@ -369,6 +369,49 @@ function addStockAlert(f) {
   );
 }
 
+// ---- questions the assistant handed to the host (with its draft answer) ----
+const questionIds = new Set();
+function addQuestion(q) {
+  if (!q || questionIds.has(q.id)) return;
+  questionIds.add(q.id);
+  show($("#cc-questions-empty"), false);
+  const id = `cc-q-${q.id}`;
+  const answer = h("textarea", { id, rows: 2, maxlength: 2000, dir: "auto" });
+  answer.value = q.draft || "";
+  const item = h(
+    "li",
+    { class: "question", dataset: { id: q.id } },
+    h("p", {}, h("bdi", { class: "chat-author" }, q.viewer_name || t("shop.guest")), ` (${q.lang}${q.country ? `, ${q.country}` : ""}) `, h("q", { dir: "auto" }, q.question)),
+    h("p", { class: "muted" }, t(`console.question_reason.${q.reason}`) === `console.question_reason.${q.reason}` ? q.reason : t(`console.question_reason.${q.reason}`)),
+    h("label", { for: id }, q.draft ? t("console.question_draft") : t("console.question_answer")),
+    answer,
+  );
+  const send = h("button", { type: "button", class: "small primary" }, t("console.question_send"));
+  const dismiss = h("button", { type: "button", class: "small" }, t("console.question_dismiss"));
+  const close = async (text) => {
+    try {
+      await api("POST", `/api/v1/assistant/handoffs/${encodeURIComponent(q.id)}/answer`, { body: { answer: text } });
+      item.remove();
+      show($("#cc-questions-empty"), !$("#cc-questions").children.length);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  send.addEventListener("click", () => answer.value.trim() && close(answer.value.trim()));
+  dismiss.addEventListener("click", () => close(""));
+  item.append(h("p", { class: "actions" }, send, " ", dismiss));
+  $("#cc-questions").prepend(item);
+}
+
+async function loadQuestions() {
+  try {
+    const open = await api("GET", `/api/v1/assistant/handoffs?show_id=${encodeURIComponent(showId)}`);
+    open.reverse().forEach(addQuestion);
+  } catch {
+    /* no assistant on this server */
+  }
+}
+
 // ---- chat with moderation ----
 const chat = new ChatLog($("#cc-chat"), {
   decorate: (frame, li) => {
@@ -446,6 +489,8 @@ const live = new LiveChannel({
     metrics: renderMetrics,
     "compliance.alert": addAlert,
     "stock.low": addStockAlert,
+    "assistant.handoff": addQuestion,
+    "assistant.answer": (f) => chat.add({ id: `assistant-${f.handoff_id || Math.random()}`, author: t("shop.assistant"), role: "assistant", text: f.text, lang: f.lang }),
     error: (f) => fail(new Error(chatErrorText(f))),
     resync: () => api("GET", showApi).then((d) => {
       detail = d;
@@ -484,4 +529,5 @@ renderShowcase();
 renderSales();
 loadStream();
 loadOrders();
+loadQuestions();
 live.connect();

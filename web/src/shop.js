@@ -176,8 +176,83 @@ function cardFor(product) {
       h("p", { class: "price" }, h("span", { class: "price-now" }, price(variant.price_amount))),
       h("p", { class: "sale", hidden: true }, h("span", { class: "sale-label" }, t("shop.flash_sale")), " ", h("span", { class: "sale-price" }), " ", h("span", { class: "countdown", role: "timer" })),
       h("button", { class: "add primary", type: "button", "aria-describedby": `title-${product.id}`, dataset: { variantId: variant.id }, disabled: available <= 0 }, available > 0 ? t("shop.add_to_cart") : t("shop.sold_out")),
+      askForm(product.id),
     ),
   );
+}
+
+// ---- the assistant: an Ask box per product card, answers in the chat ----
+function askForm(productId) {
+  const id = `cc-ask-${productId}`;
+  return h(
+    "form",
+    { class: "ask-form", dataset: { productId } },
+    h("label", { for: id }, t("shop.ask_label")),
+    h(
+      "span",
+      { class: "ask-row" },
+      h("input", { id, class: "ask-input", name: "question", maxlength: 500, autocomplete: "off", placeholder: t("shop.ask_placeholder"), required: true }),
+      h("button", { type: "submit", class: "ask-button" }, t("shop.ask")),
+    ),
+    h("p", { class: "ask-answer", role: "status", "aria-live": "polite", dir: "auto", hidden: true }),
+  );
+}
+
+const asking = new Map(); // frame ref (from live.send) -> the card's answer box
+
+function showAnswer(box, answer) {
+  box.replaceChildren(
+    h("span", { class: "ask-text", lang: answer.lang || null }, answer.text || ""),
+    answer.status === "handoff" ? h("span", { class: "ask-note" }, " ", t("shop.ask_handed_off")) : null,
+  );
+  box.classList.toggle("is-handoff", answer.status === "handoff");
+  show(box, true);
+}
+
+async function ask(form) {
+  const input = $(".ask-input", form);
+  const box = $(".ask-answer", form);
+  const text = input.value.trim();
+  if (!text) return;
+  box.textContent = t("shop.ask_waiting");
+  show(box, true);
+  const ref = live.send({ type: "assistant.ask", text, product_id: form.dataset.productId });
+  if (ref) {
+    asking.set(ref, box);
+    input.value = "";
+    return;
+  }
+  // no socket (yet): the same question over HTTP
+  try {
+    const answer = await shopApi("POST", "/assistant/ask", {
+      body: { question: text, product_id: form.dataset.productId, show_id: showId, lang, country: boot.country || undefined },
+    });
+    input.value = "";
+    showAnswer(box, answer);
+  } catch (err) {
+    box.textContent = err.message;
+  }
+}
+
+cardsList.addEventListener("submit", (event) => {
+  const form = event.target.closest(".ask-form");
+  if (!form) return;
+  event.preventDefault();
+  ask(form);
+});
+
+let answerSeq = 0;
+/** An `assistant.answer` frame: into the card that asked, else into the chat. */
+function onAnswer(f) {
+  const box = f.ref != null ? asking.get(f.ref) : null;
+  if (box) {
+    asking.delete(f.ref);
+    showAnswer(box, f);
+    return;
+  }
+  const mine = shopper && f.asker_id === shopper.shopper.id;
+  const text = f.status === "handoff" && mine ? `${f.text} ${t("shop.ask_handed_off")}` : f.text;
+  chat.add({ id: `assistant-${++answerSeq}`, author: f.by_host ? t("role.host") : t("shop.assistant"), role: f.by_host ? "host" : "assistant", text, lang: f.lang });
 }
 
 /** The product's option values of a variant ("Blue / M"), else its SKU. */
@@ -750,6 +825,7 @@ const live = new LiveChannel({
     "chat.batch": (f) => (f.messages || []).forEach((m) => chat.add(m)),
     "chat.translated": (f) => chat.translate(f.message_id, f.translations),
     "chat.deleted": (f) => chat.remove(f.message_id),
+    "assistant.answer": onAnswer,
     likes: (f) => ($("#cc-likes").textContent = number(f.total)),
     viewers: (f) => ($("#cc-viewers").textContent = number(f.count)),
     pin: (f) => {

@@ -32,6 +32,7 @@ from castcart.compliance.restricted import restricted_markets, restrictions
 from castcart.compliance.substantiation import CLEARABLE
 from castcart.core.errors import NotFoundError
 from castcart.core.validation import known_country
+from castcart.events import CatalogChanged
 from castcart.web.deps import Ctx, PublicStore, Staff
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -133,13 +134,16 @@ def list_products(
 @router.post("/products", status_code=status.HTTP_201_CREATED, response_model=ProductOut)
 def create_product(ctx: Ctx, staff: Staff, data: ProductIn) -> ProductOut:
     staff.require("catalog.write")
-    with ctx.unit_of_work() as (session, _):
+    with ctx.unit_of_work() as (session, outbox):
         product = service.create_product(
             session,
             staff.store_id,
             _store_currency(session, staff.store_id),
             data,
             actor=f"staff:{staff.user_id}",
+        )
+        outbox.append(
+            CatalogChanged(store_id=staff.store_id, what="product", product_id=product.id)
         )
         return _checked(session, staff.store_id, product)
 
@@ -191,8 +195,11 @@ def resolve_finding(
 @router.patch("/products/{product_id}", response_model=ProductOut)
 def update_product(ctx: Ctx, staff: Staff, product_id: ObjectId, data: ProductPatch) -> ProductOut:
     staff.require("catalog.write")
-    with ctx.unit_of_work() as (session, _):
+    with ctx.unit_of_work() as (session, outbox):
         product = service.update_product(session, staff.store_id, product_id, data)
+        outbox.append(
+            CatalogChanged(store_id=staff.store_id, what="product", product_id=product.id)
+        )
         return _checked(session, staff.store_id, product)
 
 
@@ -203,7 +210,7 @@ def update_product(ctx: Ctx, staff: Staff, product_id: ObjectId, data: ProductPa
 )
 def add_variant(ctx: Ctx, staff: Staff, product_id: ObjectId, data: VariantIn) -> VariantOut:
     staff.require("catalog.write")
-    with ctx.unit_of_work() as (session, _):
+    with ctx.unit_of_work() as (session, outbox):
         variant = service.add_variant(
             session,
             staff.store_id,
@@ -212,15 +219,21 @@ def add_variant(ctx: Ctx, staff: Staff, product_id: ObjectId, data: VariantIn) -
             data,
             actor=f"staff:{staff.user_id}",
         )
+        outbox.append(
+            CatalogChanged(store_id=staff.store_id, what="variant", product_id=product_id)
+        )
         return service.variant_out(variant, [])
 
 
 @router.patch("/variants/{variant_id}", response_model=VariantOut)
 def update_variant(ctx: Ctx, staff: Staff, variant_id: ObjectId, data: VariantPatch) -> VariantOut:
     staff.require("catalog.write")
-    with ctx.unit_of_work() as (session, _):
+    with ctx.unit_of_work() as (session, outbox):
         variant = service.update_variant(
             session, staff.store_id, variant_id, data, actor=f"staff:{staff.user_id}"
+        )
+        outbox.append(
+            CatalogChanged(store_id=staff.store_id, what="variant", product_id=variant.product_id)
         )
         stock = service.stock_for_variants(session, [variant.id])[variant.id]
         return service.variant_out(variant, stock)

@@ -23,6 +23,10 @@ ATTRIBUTE_KEYS = {
     "weight",
     "ingredients",
     "restricted",
+    # what the shopping assistant answers from: care codes (["hand_wash_cold", ...], named in
+    # every language by castcart.assistant.lexicon) and the warranty in months
+    "care",
+    "warranty_months",
 }
 
 

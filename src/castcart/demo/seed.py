@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
 from castcart.accounts.service import Role, add_staff, create_store
+from castcart.assistant import service as assistant
 from castcart.catalog import service as catalog
 from castcart.catalog.schemas import ProductIn, WarehouseIn
 from castcart.commerce import promotions
@@ -20,6 +21,7 @@ from castcart.commerce.schemas import CouponIn, ShareOfferIn
 from castcart.commerce.taxsettings import save_settings
 from castcart.core.clock import utcnow
 from castcart.core.db import Database
+from castcart.demo.catalog_data import FAQ, PRODUCTS
 from castcart.events import DomainEvent
 from castcart.fulfillment.service import create_lane
 from castcart.lingua import service as lingua
@@ -28,118 +30,6 @@ from castcart.shows.schemas import FlashSaleIn, LivePriceIn, ShowIn
 
 DEMO_SLUG = "lumen-demo"
 DEMO_PASSWORD = "castcart-demo-password"  # noqa: S105 - printed for the demo on purpose
-
-# (handle, price in cents, attributes, {locale: title})
-PRODUCTS: list[tuple[str, int, dict[str, object], dict[str, str]]] = [
-    (
-        "silk-scarf",
-        5900,
-        {"material": "silk", "origin": "IT", "category": "clothing"},
-        {
-            "en": "Silk scarf",
-            "es": "Pañuelo de seda",
-            "de": "Seidenschal",
-            "fr": "Foulard en soie",
-            "ar": "وشاح حرير",
-            "id": "Syal sutra",
-        },
-    ),
-    (
-        "cotton-tote",
-        2400,
-        {"material": "cotton", "certifications": ["GOTS"], "category": "clothing"},
-        {
-            "en": "Organic cotton tote",
-            "es": "Bolsa de algodón orgánico",
-            "de": "Bio-Baumwolltasche",
-            "fr": "Tote bag en coton bio",
-        },
-    ),
-    (
-        "power-bank-5000",
-        2999,
-        {
-            "capacity": "5000 mAh",
-            "power": "20 W",
-            "certifications": ["CE"],
-            "category": "electronics",
-        },
-        {
-            "en": "Power bank 5000 mAh",
-            "es": "Batería externa 5000 mAh",
-            "de": "Powerbank 5000 mAh",
-            "id": "Power bank 5000 mAh",
-        },
-    ),
-    (
-        "leather-wallet",
-        4500,
-        {"material": "leather", "origin": "ES", "category": "general"},
-        {
-            "en": "Leather wallet",
-            "es": "Cartera de cuero",
-            "de": "Lederbörse",
-            "fr": "Portefeuille en cuir",
-        },
-    ),
-    (
-        "ceramic-mug",
-        1800,
-        {"material": "ceramic", "capacity": "350 ml", "category": "general"},
-        {
-            "en": "Ceramic mug 350 ml",
-            "es": "Taza de cerámica",
-            "de": "Keramiktasse",
-            "pt": "Caneca de cerâmica",
-        },
-    ),
-    (
-        "linen-shirt",
-        6900,
-        {"material": "linen", "category": "clothing"},
-        {"en": "Linen shirt", "es": "Camisa de lino", "fr": "Chemise en lin", "de": "Leinenhemd"},
-    ),
-    (
-        "bamboo-sunglasses",
-        3900,
-        {"material": "bamboo", "category": "general"},
-        {"en": "Bamboo sunglasses", "es": "Gafas de sol de bambú", "ms": "Cermin mata bambu"},
-    ),
-    (
-        "wool-beanie",
-        2200,
-        {"material": "wool", "origin": "PT", "category": "clothing"},
-        {"en": "Merino wool beanie", "es": "Gorro de lana merino", "de": "Merino-Mütze"},
-    ),
-    (
-        "travel-adapter",
-        1900,
-        {"power": "65 W", "certifications": ["CE", "FCC"], "category": "electronics"},
-        {
-            "en": "Universal travel adapter",
-            "es": "Adaptador de viaje universal",
-            "th": "อะแดปเตอร์ท่องเที่ยว",
-        },
-    ),
-    (
-        "steel-bottle",
-        2700,
-        {"material": "stainless steel", "capacity": "750 ml", "category": "general"},
-        {"en": "Steel bottle 750 ml", "es": "Botella de acero 750 ml", "vi": "Bình thép 750 ml"},
-    ),
-    (
-        "kids-raincoat",
-        3500,
-        {"material": "polyester", "category": "children_clothing"},
-        {"en": "Kids' raincoat", "es": "Impermeable infantil", "fr": "Imperméable enfant"},
-    ),
-    (
-        "notebook-a5",
-        1200,
-        {"material": "paper", "category": "books"},
-        {"en": "A5 dotted notebook", "es": "Cuaderno A5 punteado", "zh": "A5 点阵笔记本"},
-    ),
-]
 
 
 def _seed_shipping(session: Session, store: Store, berlin_id: str, jakarta_id: str) -> None:
@@ -256,7 +146,11 @@ def seed_demo(db: Database) -> DemoStore:
         )
         product_ids: list[str] = []
         variant_ids: list[str] = []
-        for n, (handle, price, attributes, titles) in enumerate(PRODUCTS):
+        handles: dict[str, str] = {}
+        for n, item in enumerate(PRODUCTS):
+            handle = item["handle"]
+            titles: dict[str, str] = item["titles"]
+            descriptions: dict[str, str] = item["descriptions"]
             product = catalog.create_product(
                 session,
                 store.id,
@@ -264,20 +158,45 @@ def seed_demo(db: Database) -> DemoStore:
                 ProductIn.model_validate(
                     {
                         "handle": handle,
-                        "attributes": attributes,
+                        "attributes": item["attributes"],
                         "translations": [
-                            {"locale": loc, "title": title} for loc, title in titles.items()
+                            {
+                                "locale": loc,
+                                "title": title,
+                                "description": descriptions.get(loc, ""),
+                            }
+                            for loc, title in titles.items()
                         ],
-                        "variants": [{"sku": handle.upper(), "price_amount": price}],
+                        "variants": [
+                            {
+                                "sku": f"{handle.upper()}-{suffix}" if suffix else handle.upper(),
+                                "price_amount": item["price"],
+                                "options": options,
+                            }
+                            for suffix, options in item["variants"]
+                        ],
                         "images": [{"url": f"/demo-assets/{handle}.svg", "alt": titles["en"]}],
                     }
                 ),
             )
+            # the first variant (SKU ``HANDLE``, sorting first) is the card's default
+            for m, variant in enumerate(product.variants):
+                catalog.set_stock(
+                    session, store.id, variant.id, berlin.id, (40 + 5 * n) if m == 0 else 12
+                )
+                catalog.set_stock(session, store.id, variant.id, jakarta.id, 15 if m == 0 else 4)
             variant = product.variants[0]
-            catalog.set_stock(session, store.id, variant.id, berlin.id, 40 + 5 * n)
-            catalog.set_stock(session, store.id, variant.id, jakarta.id, 15)
             product_ids.append(product.id)
             variant_ids.append(variant.id)
+            handles[handle] = product.id
+        for entry in FAQ:
+            assistant.create_faq(
+                session,
+                store.id,
+                topic=entry["topic"],
+                product_id=handles.get(entry.get("handle", "")),
+                texts={loc: {"question": q, "answer": a} for loc, (q, a) in entry["texts"].items()},
+            )
 
         now = utcnow()
         outbox: list[DomainEvent] = []

@@ -3,6 +3,7 @@
 from castcart.events.bus import EventBus, InProcessEventBus
 from castcart.events.types import (
     CartItemAdded,
+    CatalogChanged,
     ChatPosted,
     ComplianceAlert,
     DomainEvent,
@@ -24,6 +25,7 @@ from castcart.events.types import (
 
 __all__ = [
     "CartItemAdded",
+    "CatalogChanged",
     "ChatPosted",
     "ModerationActionTaken",
     "ComplianceAlert",

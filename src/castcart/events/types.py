@@ -310,6 +310,15 @@ class CartItemAdded(DomainEvent):
 # -- privacy (castcart.privacy) --------------------------------------------------------------
 
 
+class CatalogChanged(DomainEvent):
+    """A store's products, variants, shipping lanes or FAQ changed: what the shopping
+    assistant knows of the store is rebuilt before its next answer."""
+
+    type: ClassVar[str] = "catalog.changed"
+    what: str  # "product" | "variant" | "shipping" | "faq"
+    product_id: str | None = None
+
+
 class ShopperErased(DomainEvent):
     """A shopper was erased (the person removed, the paperwork kept): domains that hold
     their data elsewhere (pending mails, ...) drop it on this."""

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from castcart.events import CatalogChanged
 from castcart.fulfillment import service
 from castcart.web.deps import Ctx, Staff
 from castcart.web.errors import ERROR_RESPONSES
@@ -72,13 +73,15 @@ def list_lanes(ctx: Ctx, staff: Staff) -> list[LaneOut]:
 def create_lane(ctx: Ctx, staff: Staff, data: LaneIn) -> LaneOut:
     """A carrier service from one warehouse: where it goes, how long, what it costs."""
     staff.require("catalog.write")
-    with ctx.unit_of_work() as (session, _):
+    with ctx.unit_of_work() as (session, outbox):
         row = service.create_lane(session, staff.store_id, **data.model_dump())
+        outbox.append(CatalogChanged(store_id=staff.store_id, what="shipping"))
         return LaneOut.model_validate(row)
 
 
 @router.delete("/shipping-lanes/{lane_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_lane(ctx: Ctx, staff: Staff, lane_id: Annotated[str, Path(max_length=32)]) -> None:
     staff.require("catalog.write")
-    with ctx.unit_of_work() as (session, _):
+    with ctx.unit_of_work() as (session, outbox):
         service.delete_lane(session, staff.store_id, lane_id)
+        outbox.append(CatalogChanged(store_id=staff.store_id, what="shipping"))

@@ -39,7 +39,7 @@ from castcart.core.errors import AuthenticationError, DomainError, NotFoundError
 from castcart.moderation import service as moderation
 from castcart.moderation.filters import WordFilterSet
 from castcart.realtime.caps import CLOSE_TOO_MANY, SocketCaps
-from castcart.realtime.chat import ChatTranslation
+from castcart.realtime.chat import ChatAssistance, ChatTranslation
 from castcart.realtime.connection import Close, Connection, FrameSink, Viewer
 from castcart.realtime.errors import RealtimeErrorCode
 from castcart.realtime.hub import RealtimeHub, ShowHub
@@ -205,6 +205,7 @@ def realtime_hub(app: FastAPI) -> RealtimeHub:
         translator_for = translation.translator_for if translation is not None else None
         subscription = ctx.services.get(MetricsSubscription)
         book = subscription.book if subscription is not None else None
+        assistance = ctx.services.get(ChatAssistance)
         cluster = None
         if ctx.settings.redis_url:
             from castcart.realtime.cluster import RedisCluster
@@ -216,6 +217,7 @@ def realtime_hub(app: FastAPI) -> RealtimeHub:
             moderation=DatabaseModeration(ctx),
             cluster=cluster,
             book=book or LocalMetricsBook(),
+            assistant=assistance.assistant if assistance is not None else None,
         )
         ctx.services.provide(RealtimeHub, hub)
     return hub

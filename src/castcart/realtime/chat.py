@@ -21,7 +21,7 @@ from castcart.core.ids import new_id
 from castcart.events import ChatPosted, DomainEvent
 from castcart.moderation.filters import EMPTY_FILTERS, WordFilterSet, fold
 from castcart.moderation.flood import FloodGuard
-from castcart.realtime.connection import Connection
+from castcart.realtime.connection import Connection, Viewer
 from castcart.realtime.frames import clean_text, now_iso
 
 if TYPE_CHECKING:
@@ -49,6 +49,46 @@ TranslatorFor = Callable[[str], ChatTranslator | None]  # store id -> its transl
 
 
 @dataclass(frozen=True)
+class AssistantReply:
+    """What the assistant says back: the ``assistant.answer`` frame's payload, whether it
+    goes to the whole room (the host allows it) or to the asker only, and the
+    ``assistant.handoff`` payload for the staff when it handed the question on."""
+
+    answer: dict[str, Any]
+    to_room: bool = False
+    handoff: dict[str, Any] | None = None
+
+
+class ChatAssistant(Protocol):
+    """The shopping assistant as the room sees it (installed by ``assistant``)."""
+
+    def wants(self, store_id: str, text: str) -> bool:
+        """A chat line it should answer (``@assistant``, or a recognised product question);
+        cheap, called on the event loop."""
+        ...
+
+    def reply(
+        self,
+        store_id: str,
+        show_id: str,
+        viewer: Viewer,
+        text: str,
+        *,
+        product_id: str | None,
+        pinned_product_id: str | None,
+    ) -> AssistantReply | None:
+        """Blocking (the room calls it in a thread)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ChatAssistance:
+    """The app's assistant for the rooms (a service on the app context)."""
+
+    assistant: ChatAssistant
+
+
+@dataclass(frozen=True)
 class ChatTranslation:
     """The app's chat translation (a service on the app context, installed by ``lingua``):
     the rooms ask it for a store's translator."""
@@ -66,9 +106,12 @@ class ChatPipeline:
         translator: ChatTranslator | None,
         filters: WordFilterSet | None,
         publish: Callable[[DomainEvent], None] | None,
+        assistant: ChatAssistant | None = None,
     ) -> None:
         self.room = room
         self.translator = translator
+        self.assistant = assistant
+        self.assisting = 0
         self.filters = filters or EMPTY_FILTERS
         self.publish = publish
         self.untranslated = 0  # lines not translated because the translator fell behind
@@ -189,6 +232,92 @@ class ChatPipeline:
             room.spawn(room.loop.run_in_executor(room.executor, self.publish, event))
         if self.translator is not None:
             self._translate(message_id, text)
+        assistant = self.assistant
+        if not viewer.is_staff and assistant is not None and assistant.wants(room.store_id, text):
+            self._assist(conn, text, None, message_id)
+
+    # -- the assistant ------------------------------------------------------------------
+
+    def ask(self, conn: Connection, message: dict[str, Any]) -> None:
+        """An ``assistant.ask`` frame (the product card's Ask box): answered to the asker,
+        never posted in the chat."""
+        room = self.room
+        ref = message.get("ref")
+        text = message.get("text")
+        product_id = message.get("product_id")
+        if self.assistant is None:
+            room.error(conn, "assistant_off", "the assistant is not available", ref)
+            return
+        if not isinstance(text, str) or not clean_text(text):
+            room.error(conn, "invalid_text", "a question must be a non-empty string", ref)
+            return
+        text = clean_text(text)
+        if len(text) > room.limits.chat_max_chars:
+            room.error(conn, "text_too_long", "the question is too long", ref)
+            return
+        if product_id is not None and not isinstance(product_id, str):
+            room.error(conn, "bad_message", "product_id must be a string", ref)
+            return
+        if not conn.chat_bucket.take():
+            self._refuse(conn, "rate_limited", "too many messages, wait a moment", ref)
+            return
+        self._assist(conn, text, product_id, None, ref)
+
+    def _assist(
+        self,
+        conn: Connection,
+        text: str,
+        product_id: str | None,
+        message_id: str | None,
+        ref: Any = None,
+    ) -> None:
+        if self.assisting >= self.room.limits.translate_pending:
+            return  # the assistant is behind: the host sees the question in chat anyway
+        self.assisting += 1
+        self.room.spawn(self._run_assistant(conn, text, product_id, message_id, ref))
+
+    async def _run_assistant(
+        self,
+        conn: Connection,
+        text: str,
+        product_id: str | None,
+        message_id: str | None,
+        ref: Any,
+    ) -> None:
+        room = self.room
+        assistant = self.assistant
+        try:
+            if assistant is None:
+                return
+            reply = await room.loop.run_in_executor(
+                room.executor,
+                lambda: assistant.reply(
+                    room.store_id,
+                    room.show_id,
+                    conn.viewer,
+                    text,
+                    product_id=product_id,
+                    pinned_product_id=room.pinned_product_id,
+                ),
+            )
+        except Exception:
+            log.exception("the assistant failed in show %s", room.show_id)
+            return
+        finally:
+            self.assisting -= 1
+        if reply is None:
+            return
+        payload = dict(reply.answer)
+        payload["in_reply_to"] = message_id
+        payload["asker_id"] = conn.viewer.id
+        if isinstance(ref, str | int) and not isinstance(ref, bool):
+            payload["ref"] = ref
+        if reply.to_room and payload.get("status") == "answered":
+            room.broadcast("assistant.answer", payload)
+        else:
+            room.tell(conn.viewer.id, "assistant.answer", payload)
+        if reply.handoff is not None:
+            room.send_staff("assistant.handoff", reply.handoff)
 
     # -- batching -----------------------------------------------------------------------
 

@@ -56,7 +56,7 @@ from castcart.events import (
 from castcart.events.bus import ALL
 from castcart.events.types import event_classes
 from castcart.moderation.filters import WordFilterSet
-from castcart.realtime.chat import ChatPipeline, ChatTranslator, TranslatorFor
+from castcart.realtime.chat import ChatAssistant, ChatPipeline, ChatTranslator, TranslatorFor
 from castcart.realtime.connection import (
     CLOSE_BANNED,
     CLOSE_SHUTDOWN,
@@ -128,6 +128,7 @@ class ShowHub:
         currency: str = "",
         executor: Executor | None = None,
         wall: Clock = time.time,
+        assistant: ChatAssistant | None = None,
     ) -> None:
         self.store_id = store_id
         self.show_id = show_id
@@ -153,7 +154,9 @@ class ShowHub:
         self.moderation = RoomModeration(self, moderation)
         self.presence = RoomPresence(self)
         self.counters = RoomCounters(self, book, currency)
-        self.chat = ChatPipeline(self, translator=translator, filters=filters, publish=publish)
+        self.chat = ChatPipeline(
+            self, translator=translator, filters=filters, publish=publish, assistant=assistant
+        )
 
     # -- what others read -----------------------------------------------------------------
 
@@ -465,6 +468,8 @@ class ShowHub:
         kind = message["type"]
         if kind == "chat.send":
             self.chat.receive(conn, message)
+        elif kind == "assistant.ask":
+            self.chat.ask(conn, message)
         elif kind == "like":
             self.counters.like(conn)
         elif kind == "resume":
@@ -530,8 +535,10 @@ class RealtimeHub:
         cluster: Any = None,
         book: MetricsBook | None = None,
         executor: Executor | None = None,
+        assistant: ChatAssistant | None = None,
     ) -> None:
         self.bus = bus
+        self.assistant = assistant
         self.limits = limits or HubLimits()
         self.translator_for = translator_for
         self.moderation = moderation
@@ -594,6 +601,7 @@ class RealtimeHub:
                 book=self.book,
                 currency=currency,
                 executor=self.executor,
+                assistant=self.assistant,
             )
             self._shows[show_id] = hub
         return hub

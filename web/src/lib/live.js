@@ -107,7 +107,9 @@ export class LiveChannel {
   }
 }
 
-const UNNUMBERED = new Set(["hello", "error", "resync", "pong", "compliance.alert", "stock.low", "metrics"]);
+// frames for one connection (or staff) carry the current seq without taking one; an
+// assistant answer to the whole room is numbered but never replayed twice by the hub
+const UNNUMBERED = new Set(["hello", "error", "resync", "pong", "compliance.alert", "stock.low", "metrics", "assistant.answer", "assistant.handoff"]);
 function isBroadcast(frame) {
   return !UNNUMBERED.has(frame.type);
 }
