@@ -28,6 +28,7 @@ DOMAINS = (
     "money",
     "payment_methods",
     "notifications",
+    "analytics",
     "pages",  # last: the pages' routes are the most general
 )
 

@@ -37,6 +37,7 @@ from castcart.accounts.service import (
 from castcart.core.errors import AuthenticationError, DomainError, NotFoundError
 from castcart.moderation import service as moderation
 from castcart.moderation.filters import WordFilterSet
+from castcart.realtime.activity import RoomActivity
 from castcart.realtime.caps import CLOSE_TOO_MANY, SocketCaps
 from castcart.realtime.chat import ChatTranslation
 from castcart.realtime.connection import Close, Connection, Viewer
@@ -214,6 +215,7 @@ def realtime_hub(app: FastAPI) -> RealtimeHub:
             moderation=DatabaseModeration(ctx),
             cluster=cluster,
             book=book or LocalMetricsBook(),
+            activity=ctx.services.get(RoomActivity),  # type: ignore[type-abstract]
         )
         ctx.services.provide(RealtimeHub, hub)
     return hub

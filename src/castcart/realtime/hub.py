@@ -51,6 +51,7 @@ from castcart.events import (
 from castcart.events.bus import ALL
 from castcart.events.types import event_classes
 from castcart.moderation.filters import WordFilterSet
+from castcart.realtime.activity import RoomActivity
 from castcart.realtime.chat import ChatPipeline, ChatTranslator, TranslatorFor
 from castcart.realtime.connection import (
     CLOSE_BANNED,
@@ -116,6 +117,7 @@ class ShowHub:
         currency: str = "",
         executor: Executor | None = None,
         wall: Clock = time.time,
+        activity: RoomActivity | None = None,
     ) -> None:
         self.store_id = store_id
         self.show_id = show_id
@@ -126,6 +128,7 @@ class ShowHub:
         self.clock: Clock = clock or self.loop.time
         self.wall = wall
         self.executor = executor
+        self.activity = activity  # told of joins, leaves, likes, chat (analytics)
         self.channel: Channel | None = None  # set by the registry when nodes share shows
         self.epoch = secrets.token_hex(6)  # changes when a hub is re-created: seq restarts
         self.seq = 0
@@ -508,8 +511,10 @@ class RealtimeHub:
         cluster: Any = None,
         book: MetricsBook | None = None,
         executor: Executor | None = None,
+        activity: RoomActivity | None = None,
     ) -> None:
         self.bus = bus
+        self.activity = activity
         self.limits = limits or HubLimits()
         self.translator_for = translator_for
         self.moderation = moderation
@@ -572,6 +577,7 @@ class RealtimeHub:
                 book=self.book,
                 currency=currency,
                 executor=self.executor,
+                activity=self.activity,
             )
             self._shows[show_id] = hub
         return hub
