@@ -2,6 +2,7 @@
 // countdown), engagement widgets, captions, cart and sandbox checkout.
 
 import { api, ApiError } from "./lib/api.js";
+import { Beacon } from "./lib/beacon.js";
 import { ChatLog, chatErrorText } from "./lib/chat.js";
 import { CaptionOverlay } from "./lib/captions.js";
 import { Engagement } from "./lib/engagement.js";
@@ -152,6 +153,45 @@ function shown(amountMinor) {
 }
 const price = (amountMinor) => money(...shown(amountMinor));
 
+// ---- analytics: the beacon, sending only once the shopper allows analytics ----
+const beacon = new Beacon(`${shopBase}/analytics/beacon`, { showId, embedded: Boolean(boot.embed) });
+const consentKey = `castcart:${store.slug}:analytics`;
+const consentBar = $("#cc-analytics-consent");
+function analyticsChoice() {
+  try {
+    return localStorage.getItem(consentKey);
+  } catch {
+    return null;
+  }
+}
+function rememberChoice(value) {
+  try {
+    localStorage.setItem(consentKey, value);
+  } catch {
+    /* storage blocked: ask again next time */
+  }
+}
+async function allowAnalytics() {
+  show(consentBar, false);
+  try {
+    await shopApi("POST", "/consents", { body: { purpose: "analytics", policy_version: "2026-12" } });
+    rememberChoice("granted");
+    beacon.enable((await ensureShopper()).token);
+  } catch {
+    /* not recorded: nothing is sent */
+  }
+}
+if (consentBar) {
+  const choice = analyticsChoice();
+  if (choice === "granted") ensureShopper().then((s) => beacon.enable(s.token)).catch(() => {});
+  else if (choice !== "declined") show(consentBar, true);
+  $("#cc-analytics-allow").addEventListener("click", allowAnalytics);
+  $("#cc-analytics-decline").addEventListener("click", () => {
+    rememberChoice("declined");
+    show(consentBar, false);
+  });
+}
+
 // ---- product cards ----
 const cardsList = $("#cc-products");
 const sales = new Map(); // variant id → flash sale
@@ -265,6 +305,7 @@ function refreshPrices() {
 function setPinned(productId) {
   for (const card of $$(".card", cardsList)) {
     const pinned = card.dataset.productId === productId;
+    beacon.once(`impression:${card.dataset.productId}`, "product_impression", { product_id: card.dataset.productId, detail: "card" });
     card.classList.toggle("is-pinned", pinned);
     if (pinned) card.setAttribute("aria-current", "true");
     else card.removeAttribute("aria-current");
@@ -380,6 +421,8 @@ async function setQuantity(variantId, quantity) {
 }
 
 cardsList.addEventListener("click", (event) => {
+  const card = event.target.closest(".card");
+  if (card) beacon.track("product_click", { product_id: card.dataset.productId, detail: card.classList.contains("is-pinned") ? "pin" : "card" });
   const button = event.target.closest("button.add");
   if (button) addToCart(button);
 });
@@ -589,6 +632,7 @@ async function requote() {
   return q;
 }
 
+quoteForm.addEventListener("submit", () => beacon.once("checkout", "checkout_start", {}));
 quoteForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearFieldErrors();

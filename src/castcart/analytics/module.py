@@ -38,10 +38,11 @@ async def lifespan(app: Any, background: bool) -> AsyncIterator[None]:
 
     ctx = app.state.ctx
     analytics: Analytics | None = ctx.services.get(Analytics)
+    on = analytics is not None and ctx.settings.analytics_backend != "off"
     async with AsyncExitStack() as stack:
-        if analytics is not None and analytics.enabled and first_user(app, "analytics"):
+        if analytics is not None and on and first_user(app, "analytics"):
+            analytics.open()
             analytics.attach(ctx.bus)
-            analytics.writer  # noqa: B018 - open the store and start the writer now
             if background:
 
                 async def beat() -> None:
@@ -53,6 +54,6 @@ async def lifespan(app: Any, background: bool) -> AsyncIterator[None]:
         try:
             yield
         finally:
-            if analytics is not None and analytics.enabled and last_user(app, "analytics"):
+            if analytics is not None and on and last_user(app, "analytics"):
                 analytics.tracker.end_all()
                 analytics.close()

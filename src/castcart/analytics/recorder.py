@@ -238,6 +238,12 @@ class Analytics:
                 ).start()
             return self._writer
 
+    def open(self) -> None:
+        """Open the store and start the writer (the app's lifespan; again after a close)."""
+        with self._lock:
+            self._closed = False
+        self.writer  # noqa: B018 - opened on first use
+
     def _record_room(self, events: list[Event]) -> None:
         self.record(events)
 

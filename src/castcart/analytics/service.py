@@ -120,15 +120,16 @@ def beacon_events(
                 own_host=own_host,
             ),
         }
+    batch = new_id()  # one random id per beacon; its events are batch:0, batch:1, ...
     out = []
-    for item in payload.events:
+    for n, item in enumerate(payload.events):
         at = item.t if item.t is not None else received_ms
         if not received_ms - 600_000 <= at <= received_ms + 60_000:
             at = received_ms
         extra = fields if item.kind in ("landing", "referral_join") else {}
         out.append(
             Event(
-                id=new_id(),
+                id=f"{batch}:{n}",
                 store_id=store_id,
                 show_id=item.show_id or show_id,
                 kind=item.kind,
