@@ -64,14 +64,21 @@ async def beacon(ctx: Ctx, store: PublicStore, request: Request) -> dict[str, in
     def admit() -> str | None:
         if not payload.token:
             return None
-        with ctx.db.read() as session:
-            try:
-                shopper = shopper_principal(session, payload.token, store_id)
-            except AuthenticationError:
-                return None
-        return shopper.shopper_id if analytics.gate.allowed(store_id, shopper.shopper_id) else None
+        shopper_id = analytics.sessions.get(store_id, payload.token)
+        if shopper_id is None:
+            with ctx.db.read() as session:
+                try:
+                    shopper = shopper_principal(session, payload.token, store_id)
+                except AuthenticationError:
+                    return None
+            shopper_id = analytics.sessions.put(store_id, payload.token, shopper.shopper_id)
+        return shopper_id if analytics.gate.allowed(store_id, shopper_id) else None
 
-    shopper_id = await run_in_threadpool(admit)
+    cached = analytics.sessions.get(store_id, payload.token) if payload.token else None
+    if cached is not None and analytics.gate.cached(store_id, cached) is True:
+        shopper_id: str | None = cached  # both answers cached: no thread hop
+    else:
+        shopper_id = await run_in_threadpool(admit)
     if shopper_id is None:
         return {"accepted": 0, "refused": len(payload.events)}
     events = beacon_events(

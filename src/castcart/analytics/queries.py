@@ -36,24 +36,45 @@ ROOM_KINDS = "('session_start', 'heartbeat', 'session_end')"
 WATCH = "CASE WHEN kind IN ('heartbeat', 'session_end') THEN watch_ms ELSE 0 END"
 
 SQL: dict[str, str] = {
+    # one pass grouping by viewer (a hash aggregate), not one DISTINCT set per figure
     "summary": f"""
+WITH per AS (
+  SELECT viewer_id,
+    MAX(CASE WHEN kind = 'session_start' THEN 1 ELSE 0 END) AS viewed,
+    SUM(CASE WHEN kind = 'session_start' THEN 1 ELSE 0 END) AS sessions,
+    SUM({WATCH}) AS watch_ms,
+    MAX(CASE WHEN kind = 'chat' THEN 1 ELSE 0 END) AS chatted,
+    MAX(CASE WHEN kind = 'like' THEN 1 ELSE 0 END) AS liked,
+    MAX(CASE WHEN kind IN ('poll_vote', 'quiz_answer', 'giveaway_entry') THEN 1 ELSE 0 END)
+      AS participated,
+    MAX(CASE WHEN kind IN ('chat', 'like', 'poll_vote', 'quiz_answer', 'giveaway_entry')
+      THEN 1 ELSE 0 END) AS interacted,
+    SUM(CASE WHEN kind = 'product_click' THEN 1 ELSE 0 END) AS product_clicks,
+    SUM(CASE WHEN kind = 'add_to_cart' THEN 1 ELSE 0 END) AS add_to_carts,
+    MAX(CASE WHEN kind = 'add_to_cart' THEN 1 ELSE 0 END) AS carted,
+    MAX(CASE WHEN kind = 'order_paid' THEN 1 ELSE 0 END) AS bought
+  {SHOW}
+  GROUP BY viewer_id
+),
+paid AS (
+  SELECT COUNT(DISTINCT order_id) AS orders, COALESCE(SUM(amount), 0) AS gmv
+  {SHOW} AND kind = 'order_paid'
+)
 SELECT
-  COUNT(DISTINCT CASE WHEN kind = 'session_start' THEN viewer_id END) AS unique_viewers,
-  SUM(CASE WHEN kind = 'session_start' THEN 1 ELSE 0 END) AS sessions,
-  SUM({WATCH}) AS watch_ms,
-  COUNT(DISTINCT CASE WHEN kind = 'chat' THEN viewer_id END) AS chatters,
-  COUNT(DISTINCT CASE WHEN kind = 'like' THEN viewer_id END) AS likers,
-  COUNT(DISTINCT CASE WHEN kind IN ('poll_vote', 'quiz_answer', 'giveaway_entry')
-    THEN viewer_id END) AS participants,
-  COUNT(DISTINCT CASE WHEN kind IN ('chat', 'like', 'poll_vote', 'quiz_answer',
-    'giveaway_entry') THEN viewer_id END) AS interacting_viewers,
-  SUM(CASE WHEN kind = 'product_click' THEN 1 ELSE 0 END) AS product_clicks,
-  SUM(CASE WHEN kind = 'add_to_cart' THEN 1 ELSE 0 END) AS add_to_carts,
-  COUNT(DISTINCT CASE WHEN kind = 'add_to_cart' THEN viewer_id END) AS carting_viewers,
-  COUNT(DISTINCT CASE WHEN kind = 'order_paid' THEN order_id END) AS orders,
-  SUM(CASE WHEN kind = 'order_paid' THEN amount ELSE 0 END) AS gmv,
-  COUNT(DISTINCT CASE WHEN kind = 'order_paid' THEN viewer_id END) AS buyers
-{SHOW}
+  COALESCE(SUM(viewed), 0) AS unique_viewers,
+  COALESCE(SUM(sessions), 0) AS sessions,
+  COALESCE(SUM(watch_ms), 0) AS watch_ms,
+  COALESCE(SUM(chatted), 0) AS chatters,
+  COALESCE(SUM(liked), 0) AS likers,
+  COALESCE(SUM(participated), 0) AS participants,
+  COALESCE(SUM(interacted), 0) AS interacting_viewers,
+  COALESCE(SUM(product_clicks), 0) AS product_clicks,
+  COALESCE(SUM(add_to_carts), 0) AS add_to_carts,
+  COALESCE(SUM(carted), 0) AS carting_viewers,
+  MAX(paid.orders) AS orders,
+  MAX(paid.gmv) AS gmv,
+  COALESCE(SUM(bought), 0) AS buyers
+FROM paid LEFT JOIN per ON 1 = 1
 """,
     "watch_time": f"""
 WITH per AS (
@@ -178,6 +199,7 @@ WITH o AS (
 l AS (
   SELECT id, viewer_id, at_ms, source FROM {TABLE}
   WHERE store_id = :store_id AND kind = 'landing'
+    AND viewer_id IN (SELECT viewer_id FROM o)
 ),
 t AS (
   SELECT o.order_id, o.amount, l.source,

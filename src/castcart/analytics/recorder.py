@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from castcart.analytics.schema import Event
-from castcart.analytics.service import ConsentGate, now_ms
+from castcart.analytics.service import ConsentGate, SessionCache, now_ms
 from castcart.analytics.store import AnalyticsStore, open_store
 from castcart.analytics.writer import AnalyticsWriter
 from castcart.core.db import Database
@@ -211,6 +211,7 @@ class Analytics:
         self.db = db
         self.settings = settings
         self.gate = ConsentGate(self._consent, settings.analytics_consent_ttl_seconds)
+        self.sessions = SessionCache(settings.analytics_consent_ttl_seconds)
         self.tracker = RoomTracker(self._record_room, clock)
         self._store = store
         self._writer: AnalyticsWriter | None = None
@@ -277,6 +278,7 @@ class Analytics:
         if event.type == "shopper.erased":
             shopper_id = str(getattr(event, "shopper_id", ""))
             self.gate.forget(shopper_id)
+            self.sessions.forget(shopper_id)
             self.writer.erase(event.store_id, shopper_id)
             return
         events = self._from_domain(event)

@@ -16,6 +16,7 @@ Consent (the ``analytics`` purpose of ``castcart.privacy``), per shopper:
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -172,6 +173,14 @@ class ConsentGate:
             self._cache[key] = (now, value)
         return value
 
+    def cached(self, store_id: str, shopper_id: str) -> bool | None:
+        """The cached answer, or None when it must be read."""
+        with self._lock:
+            hit = self._cache.get((store_id, shopper_id))
+        if hit is None or time.monotonic() - hit[0] >= self.ttl:
+            return None
+        return hit[1]
+
     def forget(self, shopper_id: str) -> None:
         with self._lock:
             for key in [k for k in self._cache if k[1] == shopper_id]:
@@ -190,3 +199,41 @@ class ConsentGate:
             elif event.kind in SALES_KINDS:
                 out.append(replace(event, viewer_id=f"anon:{event.id}", shopper_id=None))
         return out
+
+
+class SessionCache:
+    """Shopper token -> shopper id for ``ttl`` seconds, so a page's beacons (one every few
+    seconds, thousands a second across a big show) do not each read the token table. Keys
+    are the token's SHA-256, never the token; a logout or an erasure applies within ``ttl``
+    (erasure removes the shopper's events anyway)."""
+
+    def __init__(self, ttl: float = 30.0, size: int = 100_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._cache: dict[tuple[str, str], tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(store_id: str, token: str) -> tuple[str, str]:
+        return store_id, hashlib.sha256(token.encode()).hexdigest()
+
+    def get(self, store_id: str, token: str) -> str | None:
+        key = self._key(store_id, token)
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is None or time.monotonic() - hit[0] >= self.ttl:
+            return None
+        return hit[1]
+
+    def put(self, store_id: str, token: str, shopper_id: str) -> str:
+        key = self._key(store_id, token)
+        with self._lock:
+            if len(self._cache) >= self.size:
+                self._cache.clear()
+            self._cache[key] = (time.monotonic(), shopper_id)
+        return shopper_id
+
+    def forget(self, shopper_id: str) -> None:
+        with self._lock:
+            for key in [k for k, v in self._cache.items() if v[1] == shopper_id]:
+                del self._cache[key]

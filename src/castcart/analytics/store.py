@@ -14,6 +14,7 @@ import json
 import math
 import threading
 from collections.abc import Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,8 +44,13 @@ def run(store: AnalyticsStore, name: str, **params: Any) -> list[dict[str, Any]]
     return rows
 
 
-def _columns(events: Sequence[Event]) -> dict[str, list[Any]]:
-    return {name: [getattr(e, name) for e in events] for name in COLUMNS}
+_ROW = attrgetter(*COLUMNS)
+
+
+def _columns(events: Sequence[Event]) -> dict[str, Sequence[Any]]:
+    """Column lists of a batch (attrgetter + zip: the loops run in C)."""
+    columns = zip(*map(_ROW, events), strict=True)
+    return dict(zip(COLUMNS, columns, strict=True))
 
 
 class DuckDBStore:
