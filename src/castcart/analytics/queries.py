@@ -199,6 +199,8 @@ WITH o AS (
 l AS (
   SELECT id, viewer_id, at_ms, source FROM {TABLE}
   WHERE store_id = :store_id AND kind = 'landing'
+    AND at_ms >= (SELECT MIN(at_ms) FROM o) - :lookback_ms
+    AND at_ms <= (SELECT MAX(at_ms) FROM o)
     AND viewer_id IN (SELECT viewer_id FROM o)
 ),
 t AS (
@@ -234,7 +236,11 @@ DASHBOARD_QUERIES = (
     "funnel",
     "attribution",
 )
-DEFAULTS: dict[str, Any] = {"product_id": "", "window_ms": 24 * 3600 * 1000}
+DEFAULTS: dict[str, Any] = {
+    "product_id": "",
+    "window_ms": 24 * 3600 * 1000,  # funnel: every step within a day of the view
+    "lookback_ms": 7 * 24 * 3600 * 1000,  # attribution: landings of the 7 days before
+}
 DIALECTS = ("duckdb", "clickhouse", "postgres")
 
 
