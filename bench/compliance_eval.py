@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from castcart.compliance.checker import check_text
-from castcart.compliance.models import CATEGORIES, CheckContext
+from castcart.compliance.values import CATEGORIES, CheckContext
 
 DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "compliance" / "data" / "labelled.jsonl"
 

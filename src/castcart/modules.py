@@ -29,6 +29,7 @@ DOMAINS = (
     "payment_methods",
     "notifications",
     "analytics",
+    "provenance",
     "pages",  # last: the pages' routes are the most general
 )
 

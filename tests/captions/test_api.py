@@ -105,7 +105,7 @@ def test_bad_posts_are_refused_without_publishing(
 
 
 def test_http_publisher_reaches_a_running_app(app: FastAPI, settings: Settings) -> None:
-    with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as client:
         api = Api(client)  # type: ignore[arg-type]
         show = api.show(api.store())
         events = caught(app)
@@ -126,7 +126,7 @@ def test_worker_command_captions_a_show_end_to_end(
 ) -> None:
     need("ffmpeg")
     apertium_with(("en", "es"))
-    with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as client:
         api = Api(client)  # type: ignore[arg-type]
         store = api.store()
         api.ok(

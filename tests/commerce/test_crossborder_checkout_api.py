@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from castcart import cli
 from castcart.core.settings import get_settings
-from castcart.fulfillment import FlatRate, Lane, Warehouse, delivery_promise
+from castcart.fulfillment import FlatRate, Lane, WarehouseCalendar, delivery_promise
 from castcart.money import bundled_snapshot
 from tests.helpers import Api
 
@@ -166,7 +166,7 @@ def _consistent(order: dict[str, Any]) -> None:
 
 
 def _berlin_promise(at: datetime, transit: tuple[int, int], country: str) -> dict[str, Any]:
-    warehouse = Warehouse("BER", "DE", time(14, 0), "Europe/Berlin", subdivision="BE")
+    warehouse = WarehouseCalendar("BER", "DE", time(14, 0), "Europe/Berlin", subdivision="BE")
     lane = Lane(
         "BER",
         {country},

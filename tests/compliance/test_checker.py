@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from castcart.compliance.checker import check_text
-from castcart.compliance.models import CheckContext, ComplianceInputError, FlashSale, PriceHistory
+from castcart.compliance.values import CheckContext, ComplianceInputError, FlashSale, PriceHistory
 
 NOW = datetime(2025, 6, 10, 18, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from castcart.compliance.models import CATEGORIES
+from castcart.compliance.values import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "compliance" / "data" / "labelled.jsonl"

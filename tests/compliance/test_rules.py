@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from castcart.compliance.models import CATEGORIES, ComplianceInputError
 from castcart.compliance.rules import (
     LANGUAGES,
     MARKETS,
@@ -14,6 +13,7 @@ from castcart.compliance.rules import (
     resolve_language,
     resolve_market,
 )
+from castcart.compliance.values import CATEGORIES, ComplianceInputError
 
 
 def test_every_market_has_a_pack_with_version() -> None:

@@ -15,7 +15,7 @@ from castcart.fulfillment import (
     FlatRate,
     FulfillmentError,
     Lane,
-    Warehouse,
+    WarehouseCalendar,
     delivery_promise,
 )
 
@@ -23,7 +23,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 # Whit Monday 2026 and Christmas 2026, stated explicitly so the test needs no optional package.
 DE_HOLIDAYS_2026 = {date(2026, 5, 25), date(2026, 12, 25), date(2026, 12, 26)}
 
-BER = Warehouse(
+BER = WarehouseCalendar(
     code="BER-1",
     country="DE",
     cutoff_local_time=time(14, 0),
@@ -155,7 +155,7 @@ def test_no_badge_through_customs_even_when_fast() -> None:
 
 
 def test_no_badge_when_warehouse_abroad_and_lane_needs_customs() -> None:
-    sg = Warehouse("SIN-1", "SG", time(12, 0), "Asia/Singapore", holidays=set())
+    sg = WarehouseCalendar("SIN-1", "SG", time(12, 0), "Asia/Singapore", holidays=set())
     lane = Lane(
         origin="SIN-1",
         destinations={"MY", "ID"},
@@ -174,7 +174,7 @@ def test_no_badge_when_warehouse_abroad_and_lane_needs_customs() -> None:
 
 
 def test_gulf_weekend_friday_saturday() -> None:
-    riyadh = Warehouse(
+    riyadh = WarehouseCalendar(
         code="RUH-1",
         country="SA",
         cutoff_local_time=time(12, 0),
@@ -240,8 +240,8 @@ def test_same_day_lane() -> None:
 
 def test_holidays_package_knows_berlin_womens_day() -> None:
     pytest.importorskip("holidays")
-    berlin_wh = Warehouse("BER-2", "DE", time(14, 0), "Europe/Berlin", subdivision="BE")
-    munich_wh = Warehouse("MUC-1", "DE", time(14, 0), "Europe/Berlin", subdivision="BY")
+    berlin_wh = WarehouseCalendar("BER-2", "DE", time(14, 0), "Europe/Berlin", subdivision="BE")
+    munich_wh = WarehouseCalendar("MUC-1", "DE", time(14, 0), "Europe/Berlin", subdivision="BY")
     assert berlin_wh.holiday_source == "holidays-package"
     friday_evening = berlin(2027, 3, 5, 18, 0)
     # 8 March (International Women's Day) is a public holiday in Berlin, not in Bavaria.
@@ -254,7 +254,7 @@ def test_holidays_package_knows_berlin_womens_day() -> None:
 def test_unknown_subdivision_is_refused_when_package_present() -> None:
     pytest.importorskip("holidays")
     with pytest.raises(FulfillmentError) as info:
-        Warehouse("X", "DE", time(14, 0), "Europe/Berlin", subdivision="ZZ")
+        WarehouseCalendar("X", "DE", time(14, 0), "Europe/Berlin", subdivision="ZZ")
     assert info.value.code == "unknown_subdivision"
 
 
@@ -264,7 +264,7 @@ def test_without_holidays_package_only_weekends_count(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "holidays", None)  # makes `import holidays` fail
     calendar._package_holidays.cache_clear()
     try:
-        plain = Warehouse("BER-3", "DE", time(14, 0), "Europe/Berlin", subdivision="BE")
+        plain = WarehouseCalendar("BER-3", "DE", time(14, 0), "Europe/Berlin", subdivision="BE")
         assert plain.holiday_source == "none"
         lane = Lane("BER-3", {"DE"}, "dhl", 1, 2, FlatRate(490, "EUR"), customs=False)
         # Whit Monday is not known without the package or an explicit set.

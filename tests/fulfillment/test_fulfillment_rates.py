@@ -11,7 +11,7 @@ from castcart.fulfillment import (
     FulfillmentError,
     Lane,
     Shipment,
-    Warehouse,
+    WarehouseCalendar,
     WeightBand,
     WeightBandRate,
     shipping_rate,
@@ -100,10 +100,10 @@ def test_lane_must_start_at_the_shipment_warehouse() -> None:
             ),
             "invalid_weekdays",
         ),
-        (lambda: Warehouse("W", "DE", time(14), "Mars/Olympus"), "unknown_timezone"),
-        (lambda: Warehouse("W", "XX", time(14), "Europe/Berlin"), "unknown_country"),
-        (lambda: Warehouse("W", "DE", time(14), "Europe/Berlin", {7}), "invalid_weekdays"),
-        (lambda: Warehouse("", "DE", time(14), "Europe/Berlin"), "invalid_warehouse"),
+        (lambda: WarehouseCalendar("W", "DE", time(14), "Mars/Olympus"), "unknown_timezone"),
+        (lambda: WarehouseCalendar("W", "XX", time(14), "Europe/Berlin"), "unknown_country"),
+        (lambda: WarehouseCalendar("W", "DE", time(14), "Europe/Berlin", {7}), "invalid_weekdays"),
+        (lambda: WarehouseCalendar("", "DE", time(14), "Europe/Berlin"), "invalid_warehouse"),
     ],
 )
 def test_invalid_configuration(build: object, code: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from castcart.fulfillment import FlatRate, Lane, Warehouse, delivery_promise
+from castcart.fulfillment import FlatRate, Lane, WarehouseCalendar, delivery_promise
 from castcart.fulfillment.errors import FulfillmentError
 from castcart.fulfillment.zones import derive_timezone
 from tests.helpers import Api
@@ -53,11 +53,11 @@ def test_jakarta_cutoff_runs_on_jakarta_time() -> None:
     # Monday 2026-12-07 06:30 UTC is 13:30 in Jakarta (UTC+7): before the 14:00 cut-off.
     # On Asia/Jayapura (UTC+9) it would be 15:30 and the parcel would leave on Tuesday.
     order = datetime(2026, 12, 7, 6, 30, tzinfo=UTC)
-    derived = Warehouse(
+    derived = WarehouseCalendar(
         "CGK", "ID", time(14, 0), derive_timezone("ID", None, "Jakarta"), holidays=()
     )
     assert delivery_promise(order, derived, lane).dispatch_date.day == 7
-    jayapura = Warehouse("CGK", "ID", time(14, 0), "Asia/Jayapura", holidays=())
+    jayapura = WarehouseCalendar("CGK", "ID", time(14, 0), "Asia/Jayapura", holidays=())
     assert delivery_promise(order, jayapura, lane).dispatch_date.day == 8
 
 

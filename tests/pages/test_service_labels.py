@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from castcart.fulfillment.models import SERVICE_CODES
+from castcart.fulfillment.values import SERVICE_CODES
 from castcart.pages.i18n import SUPPORTED, PageLocale, _load
 from castcart.pages.order_view import service_key, service_label
 

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from castcart.events import (
-    FlashSaleStarted,
+    FlashSaleCreated,
     InProcessEventBus,
     OrderPaid,
     ProductPinned,
@@ -252,7 +252,7 @@ def test_bus_events_from_another_thread_reach_the_show() -> None:
             bus.publish(ProductPinned(store_id="intruder", show_id="show", product_id="px"))
             now = ShowStarted(store_id="s", show_id="x").occurred_at
             bus.publish(
-                FlashSaleStarted(
+                FlashSaleCreated(
                     store_id="s",
                     show_id="show",
                     flash_sale_id="f",

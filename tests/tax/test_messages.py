@@ -21,7 +21,7 @@ import pytest
 from castcart.pages.i18n import SUPPORTED
 from castcart.tax.engine import quote
 from castcart.tax.messages import NOTES, TAX_NAMES, NoteMessage, note_message, tax_name_key
-from castcart.tax.models import Category, TaxCase, TaxError
+from castcart.tax.values import Category, TaxCase, TaxError
 
 # Identical to English where that is right: none today (acronyms get a gloss or, in French,
 # their French name: TPS, TVH, TVQ). A (lang, key) pair here must say why.

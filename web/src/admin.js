@@ -444,8 +444,18 @@ async function checkSchedule() {
   });
   box.replaceChildren(h("ul", { class: "schedule-check" }, ...items));
   show(box, true);
+  // Ramadan in a market that observes prayer times: offer the iftar countdown.
+  const ramadan = results.some((r) => !r.error && r.ramadan && r.observes_prayer_times);
+  show($("#cc-show-iftar-row"), ramadan);
+  if (!ramadan) $("#cc-show-iftar").checked = false;
   return { key: `${when}|${duration}|${markets.join(",")}`, warnings };
 }
+
+$("#cc-show-relationship").addEventListener("change", (event) => {
+  const commercial = event.target.value !== "none";
+  show($("#cc-show-brand-row"), commercial);
+  $("#cc-show-brand").required = commercial;
+});
 
 $("#cc-check-schedule").addEventListener("click", async () => {
   clearError(errorBox);
@@ -470,13 +480,23 @@ $("#cc-show-form").addEventListener("submit", async (event) => {
     }
     const when = new Date($("#cc-show-when").value); // local time → UTC instant
     const created = await api("POST", "/api/v1/shows", {
-      body: { title: $("#cc-show-title").value, description: $("#cc-show-description").value, scheduled_at: when.toISOString(), markets: showMarkets() },
+      body: {
+        title: $("#cc-show-title").value,
+        description: $("#cc-show-description").value,
+        scheduled_at: when.toISOString(),
+        markets: showMarkets(),
+        commercial_relationship: $("#cc-show-relationship").value,
+        disclosure_brand: $("#cc-show-relationship").value === "none" ? "" : $("#cc-show-brand").value.trim(),
+        iftar_countdown: $("#cc-show-iftar").checked && !$("#cc-show-iftar-row").hidden,
+      },
     });
     const showcase = $$(".show-product:checked").map((i) => i.value);
     if (showcase.length) await api("PUT", `/api/v1/shows/${encodeURIComponent(created.id)}/showcase`, { body: { product_ids: showcase } });
     event.target.reset();
     checkedKey = "";
     show($("#cc-schedule-check"), false);
+    show($("#cc-show-brand-row"), false);
+    show($("#cc-show-iftar-row"), false);
     $$(".show-market").forEach((i) => (i.checked = i.value === store.country));
     notice(t("admin.saved"));
     loadShows();

@@ -9,6 +9,7 @@ import { Engagement } from "./lib/engagement.js";
 import { LiveChannel } from "./lib/live.js";
 import { play } from "./lib/player.js";
 import { convertMinor } from "./lib/money.js";
+import { installConsent } from "./lib/consent.js";
 import { $, $$, boot, countdown, h, lang, money, number, pickTranslation, show, t } from "./lib/ui.js";
 
 const store = boot.store;
@@ -874,6 +875,36 @@ if (boot.embed && window.parent !== window) {
   const report = () => window.parent.postMessage({ type: "castcart:resize", height: document.documentElement.scrollHeight }, "*");
   new ResizeObserver(report).observe(document.body);
   report();
+}
+
+// ---- consent (banner, stored decisions, window.castcartConsent) ----
+const consentCountry = boot.consent.country ? `?country=${encodeURIComponent(boot.consent.country)}` : "";
+installConsent(boot.consent, {
+  load: () => shopApi("GET", `/consents${consentCountry}`),
+  save: (choices, source) =>
+    shopApi("PUT", "/consents", {
+      body: { policy_version: boot.consent.policy_version, choices, source, country: boot.consent.country || null },
+    }),
+});
+
+// ---- iftar countdown (a show in Ramadan aimed at a market that observes prayer times) ----
+const iftarEl = $("#cc-iftar");
+if (iftarEl) {
+  const at = Date.parse(iftarEl.dataset.at);
+  const skew = Date.parse(iftarEl.dataset.serverNow) - Date.now(); // the server's clock
+  const left = $(".iftar-countdown", iftarEl);
+  const tick = () => {
+    const ms = at - (Date.now() + skew);
+    if (ms <= 0) {
+      $(".iftar-when", iftarEl).textContent = t("shop.iftar_now", { city: iftarEl.dataset.city });
+      left.textContent = "";
+      clearInterval(iftarTimer);
+      return;
+    }
+    left.textContent = countdown(ms);
+  };
+  const iftarTimer = setInterval(tick, 1000);
+  tick();
 }
 
 // ---- start ----

@@ -4,7 +4,9 @@
 // The element frames castcart's own shopper page (?embed=1): the shopper's token, chat and
 // checkout stay on castcart's origin under its strict CSP, the host site's scripts and
 // styles cannot reach into the payment flow, and the host needs no CORS or CSP changes
-// beyond allowing the frame. The frame reports its height so it never scrolls inside.
+// beyond allowing the frame. The frame reports its height so it never scrolls inside, and
+// the viewer's consent (the banner is inside the frame), re-dispatched on the element as a
+// "castcart:consent" event so the host's analytics can honour it too.
 
 import { frameHeight } from "./lib/size.js";
 
@@ -26,6 +28,12 @@ import { frameHeight } from "./lib/size.js";
         const data = event.data || {};
         if (data.type === "castcart:resize" && Number.isFinite(data.height) && !frameHeight(this.getAttribute("height"))) {
           this.frame.style.height = `${Math.max(320, Math.min(4000, Math.ceil(data.height)))}px`;
+        }
+        if (data.type === "castcart:consent" && data.consent && typeof data.consent === "object") {
+          // The viewer's consent inside the frame, for the host page's own scripts:
+          // element.consent.analytics, or listen for "castcart:consent" on the element.
+          this.consent = Object.freeze({ ...data.consent });
+          this.dispatchEvent(new CustomEvent("castcart:consent", { bubbles: true, composed: true, detail: this.consent }));
         }
       };
       window.addEventListener("message", this.onMessage);

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from sqlalchemy import select
 
 from castcart.accounts import service
+from castcart.accounts.errors import AccountsErrorCode
 from castcart.accounts.models import Shopper, StaffUser, Store
 from castcart.accounts.schemas import (
     GuestSessionIn,
@@ -46,7 +47,9 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=ERROR_RESPONSE
 def sign_up(ctx: Ctx, data: StoreSignupIn) -> SignupOut:
     """Create a store and its owner; returns the owner's API token."""
     if not ctx.settings.allow_signup:
-        raise PermissionDeniedError("sign-up is disabled on this server", code="signup_disabled")
+        raise PermissionDeniedError(
+            "sign-up is disabled on this server", code=AccountsErrorCode.SIGNUP_DISABLED
+        )
     ttl = timedelta(hours=ctx.settings.session_ttl_hours)
     with ctx.unit_of_work() as (session, _):
         store, owner = service.create_store(

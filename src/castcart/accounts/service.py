@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from castcart.accounts.errors import AccountsErrorCode
 from castcart.accounts.models import AuthToken, Shopper, StaffUser, Store
 from castcart.accounts.roles import Role as Role  # re-exported: callers import it from here
 from castcart.accounts.security import hash_password, token_digest, verify_password
@@ -81,7 +82,7 @@ def create_store(
     owner_password: str,
 ) -> tuple[Store, StaffUser]:
     if session.scalar(select(Store.id).where(Store.slug == slug)) is not None:
-        raise ConflictError(f"store slug {slug!r} is taken", code="slug_taken")
+        raise ConflictError(f"store slug {slug!r} is taken", code=AccountsErrorCode.SLUG_TAKEN)
     store = Store(
         slug=slug, name=name, currency=currency, country=country, default_locale=default_locale
     )
@@ -98,7 +99,9 @@ def create_store(
     try:
         session.flush()
     except IntegrityError as exc:  # two sign-ups racing for one slug
-        raise ConflictError(f"store slug {slug!r} is taken", code="slug_taken") from exc
+        raise ConflictError(
+            f"store slug {slug!r} is taken", code=AccountsErrorCode.SLUG_TAKEN
+        ) from exc
     return store, owner
 
 
@@ -110,7 +113,9 @@ def add_staff(
         select(StaffUser.id).where(StaffUser.store_id == store_id, StaffUser.email == email)
     )
     if existing is not None:
-        raise ConflictError(f"{email} is already on this store's staff", code="email_taken")
+        raise ConflictError(
+            f"{email} is already on this store's staff", code=AccountsErrorCode.EMAIL_TAKEN
+        )
     user = StaffUser(
         store_id=store_id,
         email=email,
@@ -127,14 +132,14 @@ def get_store(session: Session, store_id: str) -> Store:
     """The store (tenant) ``store_id``; the other domains' one way to read it."""
     store = session.get(Store, store_id)
     if store is None:
-        raise NotFoundError("store not found", code="store_not_found")
+        raise NotFoundError("store not found", code=AccountsErrorCode.STORE_NOT_FOUND)
     return store
 
 
 def get_store_by_slug(session: Session, slug: str) -> Store:
     store = session.scalar(select(Store).where(Store.slug == slug))
     if store is None:
-        raise NotFoundError(f"no store {slug!r}", code="store_not_found")
+        raise NotFoundError(f"no store {slug!r}", code=AccountsErrorCode.STORE_NOT_FOUND)
     return store
 
 
@@ -175,7 +180,9 @@ def login_staff(
             )
         )
     if not verify_password(user.password_hash if user else None, password) or user is None:
-        raise AuthenticationError("wrong store, email or password", code="invalid_credentials")
+        raise AuthenticationError(
+            "wrong store, email or password", code=AccountsErrorCode.INVALID_CREDENTIALS
+        )
     token = _issue_token(
         session, prefix="ccs", kind="staff", store_id=user.store_id, staff_id=user.id, ttl=ttl
     )
@@ -206,14 +213,18 @@ def register_shopper(session: Session, shopper_id: str, *, email: str, password:
     if shopper is None:
         raise NotFoundError("shopper not found")
     if shopper.email is not None:
-        raise ConflictError("this session already has an account", code="already_registered")
+        raise ConflictError(
+            "this session already has an account", code=AccountsErrorCode.ALREADY_REGISTERED
+        )
     taken = session.scalar(
         select(Shopper.id).where(
             Shopper.store_id == shopper.store_id, Shopper.email == email.lower()
         )
     )
     if taken is not None:
-        raise ConflictError("an account with this email exists; log in", code="email_taken")
+        raise ConflictError(
+            "an account with this email exists; log in", code=AccountsErrorCode.EMAIL_TAKEN
+        )
     shopper.email = email.lower()
     shopper.password_hash = hash_password(password)
     session.flush()
@@ -229,7 +240,9 @@ def login_shopper(
     # Always one hash verification (a dummy one for an unknown e-mail): same time either way.
     verified = verify_password(shopper.password_hash if shopper else None, password)
     if shopper is None or not verified:
-        raise AuthenticationError("wrong email or password", code="invalid_credentials")
+        raise AuthenticationError(
+            "wrong email or password", code=AccountsErrorCode.INVALID_CREDENTIALS
+        )
     token = _issue_token(
         session, prefix="ccg", kind="shopper", store_id=store.id, shopper_id=shopper.id, ttl=ttl
     )
@@ -239,18 +252,22 @@ def login_shopper(
 def resolve_token(session: Session, token: str) -> AuthToken:
     row = session.scalar(select(AuthToken).where(AuthToken.token_hash == token_digest(token)))
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
-        raise AuthenticationError("invalid or expired token", code="invalid_token")
+        raise AuthenticationError("invalid or expired token", code=AccountsErrorCode.INVALID_TOKEN)
     return row
 
 
 def staff_principal(session: Session, token: str) -> StaffPrincipal:
     row = resolve_token(session, token)
     if row.kind != "staff" or row.staff_id is None:
-        raise AuthenticationError("a staff token is required", code="invalid_token")
-    return _staff_of(session, row.staff_id, "invalid or expired token", "invalid_token")
+        raise AuthenticationError("a staff token is required", code=AccountsErrorCode.INVALID_TOKEN)
+    return _staff_of(
+        session, row.staff_id, "invalid or expired token", AccountsErrorCode.INVALID_TOKEN
+    )
 
 
-def _staff_of(session: Session, staff_id: str, message: str, code: str) -> StaffPrincipal:
+def _staff_of(
+    session: Session, staff_id: str, message: str, code: AccountsErrorCode
+) -> StaffPrincipal:
     user = session.get(StaffUser, staff_id)
     if user is None:
         raise AuthenticationError(message, code=code)
@@ -261,7 +278,7 @@ def shopper_principal(session: Session, token: str, store_id: str) -> ShopperPri
     row = resolve_token(session, token)
     if row.kind != "shopper" or row.shopper_id is None or row.store_id != store_id:
         raise AuthenticationError(
-            "a shopper session for this store is required", code="invalid_token"
+            "a shopper session for this store is required", code=AccountsErrorCode.INVALID_TOKEN
         )
     return ShopperPrincipal(store_id=row.store_id, shopper_id=row.shopper_id)
 
@@ -306,15 +323,23 @@ def redeem_live_ticket(session: Session, ticket: str) -> StaffPrincipal | Shoppe
         .execution_options(synchronize_session=False)
     )
     if getattr(spent, "rowcount", 0) != 1:
-        raise AuthenticationError("invalid, expired or used ticket", code="invalid_ticket")
+        raise AuthenticationError(
+            "invalid, expired or used ticket", code=AccountsErrorCode.INVALID_TICKET
+        )
     row = session.scalar(select(AuthToken).where(AuthToken.token_hash == digest))
     if row is None:  # pragma: no cover - the UPDATE just matched it
-        raise AuthenticationError("invalid, expired or used ticket", code="invalid_ticket")
+        raise AuthenticationError(
+            "invalid, expired or used ticket", code=AccountsErrorCode.INVALID_TICKET
+        )
     if row.shopper_id is not None:
         return ShopperPrincipal(store_id=row.store_id, shopper_id=row.shopper_id)
     if row.staff_id is None:  # pragma: no cover - issued for a staff member or a shopper
-        raise AuthenticationError("invalid, expired or used ticket", code="invalid_ticket")
-    return _staff_of(session, row.staff_id, "invalid, expired or used ticket", "invalid_ticket")
+        raise AuthenticationError(
+            "invalid, expired or used ticket", code=AccountsErrorCode.INVALID_TICKET
+        )
+    return _staff_of(
+        session, row.staff_id, "invalid, expired or used ticket", AccountsErrorCode.INVALID_TICKET
+    )
 
 
 EXPIRED_TOKENS_KEPT = timedelta(days=1)  # a little history for support, then gone

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Header, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from castcart.captions.errors import CaptionsErrorCode
 from castcart.captions.publish import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from castcart.core.errors import AuthenticationError, NotFoundError, UnprocessableError
 from castcart.events.types import CaptionSegment
@@ -60,15 +61,21 @@ async def post_captions(
 ) -> AcceptedOut:
     body = await request.body()
     if not verify(ctx.settings.secret_key, timestamp, body, signature, time.time()):
-        raise AuthenticationError("bad or stale caption signature", code="bad_signature")
+        raise AuthenticationError(
+            "bad or stale caption signature", code=CaptionsErrorCode.BAD_SIGNATURE
+        )
     try:
         data = SegmentsIn.model_validate_json(body)
     except ValidationError as exc:
         raise UnprocessableError(
-            "invalid caption segments", code="invalid_segments", details=exc.errors()
+            "invalid caption segments",
+            code=CaptionsErrorCode.INVALID_SEGMENTS,
+            details=exc.errors(),
         ) from None
     if any(s.end_ms < s.start_ms for s in data.segments):
-        raise UnprocessableError("a segment ends before it starts", code="invalid_segments")
+        raise UnprocessableError(
+            "a segment ends before it starts", code=CaptionsErrorCode.INVALID_SEGMENTS
+        )
     # the database read and the bus (whose subscribers may block) stay off the event loop
     await run_in_threadpool(_publish, ctx, show_id, data)
     return AcceptedOut(accepted=len(data.segments))
@@ -80,7 +87,7 @@ def _publish(ctx: AppContext, show_id: str, data: SegmentsIn) -> None:
     with ctx.unit_of_work() as (session, outbox):
         show = session.get(Show, show_id)
         if show is None:
-            raise NotFoundError("show not found", code="show_not_found")
+            raise NotFoundError("show not found", code=CaptionsErrorCode.SHOW_NOT_FOUND)
         outbox.extend(
             CaptionSegment(store_id=show.store_id, show_id=show_id, **segment.model_dump())
             for segment in data.segments

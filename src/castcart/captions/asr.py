@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from castcart.captions.errors import CaptionsErrorCode
 from castcart.core.errors import UnprocessableError
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,9 @@ class WhisperRecognizer:
         from faster_whisper import WhisperModel
 
         if task not in ("transcribe", "translate"):
-            raise UnprocessableError(f"unknown ASR task {task!r}", code="invalid_asr_task")
+            raise UnprocessableError(
+                f"unknown ASR task {task!r}", code=CaptionsErrorCode.INVALID_ASR_TASK
+            )
         if english_only and (language not in (None, "en") or task == "translate"):
             raise ModelError("an English-only model cannot do this language or task")
         if device == "auto":

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from castcart.captions.asr import SAMPLE_RATE, Audio
+from castcart.captions.errors import CaptionsErrorCode
 from castcart.core.errors import UnprocessableError
 
 
@@ -44,7 +45,7 @@ class AudioDecoder:
     ) -> None:
         binary = shutil.which(ffmpeg)
         if binary is None:
-            raise DecoderError("ffmpeg is not installed", code="ffmpeg_missing")
+            raise DecoderError("ffmpeg is not installed", code=CaptionsErrorCode.FFMPEG_MISSING)
         self.url = url
         self.chunk_bytes = int(chunk_s * SAMPLE_RATE) * 2
         command = [binary, "-nostdin", "-hide_banner", "-loglevel", "error"]

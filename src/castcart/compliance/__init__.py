@@ -2,7 +2,7 @@
 
 from castcart.compliance.checker import check_text, warm_up
 from castcart.compliance.facts import fact_check
-from castcart.compliance.models import (
+from castcart.compliance.values import (
     CATEGORIES,
     CheckContext,
     ComplianceInputError,

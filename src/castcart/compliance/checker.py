@@ -23,7 +23,6 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from castcart.compliance.models import CheckContext, Finding, Severity
 from castcart.compliance.rules import (
     CompiledRule,
     Lexicon,
@@ -41,6 +40,7 @@ from castcart.compliance.text import (
     quoted_spans,
     sentence_bounds,
 )
+from castcart.compliance.values import CheckContext, Finding, Severity
 
 
 @dataclass(frozen=True)

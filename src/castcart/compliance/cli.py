@@ -15,8 +15,8 @@ import typer
 
 from castcart.compliance.checker import check_text
 from castcart.compliance.facts import fact_check
-from castcart.compliance.models import CheckContext, ComplianceInputError
 from castcart.compliance.rules import all_packs
+from castcart.compliance.values import CheckContext, ComplianceInputError
 
 app = typer.Typer(help="Compliance guard: claim and fact checks per market.", no_args_is_help=True)
 

@@ -17,9 +17,9 @@ from functools import lru_cache
 from typing import Any, Final
 
 from castcart.compliance.checker import _Doc, grammar, is_negated
-from castcart.compliance.models import FactFinding, Severity
 from castcart.compliance.rules import resolve_language
 from castcart.compliance.text import normalize, parse_number, quoted_spans
+from castcart.compliance.values import FactFinding, Severity
 
 # --- materials ---------------------------------------------------------------------------
 

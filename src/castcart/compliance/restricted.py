@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from castcart.compliance.models import ComplianceInputError
 from castcart.compliance.rules import load_pack, resolve_market
+from castcart.compliance.values import ComplianceInputError
 
 # Countries whose storefronts are checked: every market a rule pack covers.
 WATCHED_COUNTRIES: tuple[str, ...] = ("SA", "AE", "ID", "MY", "AU", "GB", "US", "FR", "DE")

@@ -15,8 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Final
 
-from castcart.compliance.models import CATEGORIES, SEVERITIES, ComplianceInputError, Severity
 from castcart.compliance.text import normalize
+from castcart.compliance.values import CATEGORIES, SEVERITIES, ComplianceInputError, Severity
 
 MARKETS: Final[tuple[str, ...]] = ("us", "eu", "fr", "de", "uk", "au", "sa_ae", "id_my")
 

@@ -374,3 +374,49 @@ def suggest_slots(
         if len(chosen) == count:
             break
     return sorted(chosen, key=lambda s: s.starts_at)
+
+
+@dataclass(frozen=True)
+class Iftar:
+    """The next fast-breaking (Maghrib in Ramadan) in a market's main city."""
+
+    country: str
+    city: str
+    timezone: str
+    at: datetime
+    local_time: str
+
+
+def in_ramadan(country: str, at: datetime) -> bool:
+    """Whether ``at`` falls on a Ramadan day in a market that observes prayer times."""
+    mkt = market(country)
+    if not mkt.cities:
+        return False
+    return is_ramadan(at.astimezone(ZoneInfo(mkt.timezone)).date())
+
+
+def next_iftar(country: str, now: datetime) -> Iftar | None:
+    """Today's Maghrib in the market's first city if it is still ahead, else tomorrow's,
+    when that day is in Ramadan; None outside Ramadan or in markets without prayer times.
+    The same prayer-time calculation the schedule check uses (adhanpy, per-country method)."""
+    if now.tzinfo is None:
+        raise UnprocessableError("now needs a time zone", code="naive_datetime")
+    mkt = market(country)
+    if not mkt.cities:
+        return None
+    city = mkt.cities[0]
+    zone = ZoneInfo(city.timezone)
+    today = now.astimezone(zone).date()
+    for day in (today, today + timedelta(days=1)):
+        if not is_ramadan(day):
+            continue
+        maghrib = prayer_times(city, day)["maghrib"]
+        if maghrib > now:
+            return Iftar(
+                country=mkt.country,
+                city=city.name,
+                timezone=city.timezone,
+                at=maghrib,
+                local_time=maghrib.astimezone(zone).strftime("%H:%M"),
+            )
+    return None

@@ -49,6 +49,10 @@ class ScheduleCheckOut(BaseModel):
     starts_at: datetime
     ends_at: datetime
     ok: bool
+    # the market observes prayer times and the show's local day is in Ramadan: the show
+    # may count down to iftar on the shopper page (``iftar_countdown``)
+    observes_prayer_times: bool = False
+    ramadan: bool = False
     warnings: list[WarningOut]
     suggested_slots: list[SlotOut]
 
@@ -72,6 +76,8 @@ def schedule_check(staff: Staff, data: ScheduleCheckIn) -> ScheduleCheckOut:
         starts_at=data.starts_at,
         ends_at=data.starts_at + duration,
         ok=not warnings,
+        observes_prayer_times=market.observes_prayer_times,
+        ramadan=scheduling.in_ramadan(market.country, data.starts_at),
         warnings=[WarningOut(**w.__dict__) for w in warnings],
         suggested_slots=[SlotOut(**s.__dict__) for s in slots],
     )

@@ -111,7 +111,7 @@ class ProductPinned(ShowBroadcast):
         return {"product_id": self.product_id}
 
 
-class FlashSaleStarted(ShowBroadcast):
+class FlashSaleCreated(ShowBroadcast):
     type: ClassVar[str] = "flash_sale.created"
     frame_type: ClassVar[str] = "flash_sale"
     flash_sale_id: str
@@ -132,7 +132,10 @@ class FlashSaleStarted(ShowBroadcast):
         }
 
 
-class LivePrice(BaseModel):
+class LivePriceLine(BaseModel):
+    """One variant's live price in a `LivePricesChanged` event (the table row is
+    `shows.models.LivePrice`)."""
+
     variant_id: str
     price_amount: int
 
@@ -142,7 +145,7 @@ class LivePricesChanged(ShowBroadcast):
 
     type: ClassVar[str] = "show.live_prices"
     frame_type: ClassVar[str] = "live_prices"
-    prices: list[LivePrice]
+    prices: list[LivePriceLine]
     currency: str
     actor_id: str | None = None
 

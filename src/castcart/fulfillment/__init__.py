@@ -12,19 +12,19 @@ from castcart.fulfillment.calendar import (
     holidays_package_available,
 )
 from castcart.fulfillment.errors import FulfillmentError
-from castcart.fulfillment.models import (
+from castcart.fulfillment.promise import LOCAL_STOCK_HOURS, delivery_promise
+from castcart.fulfillment.rates import shipping_rate
+from castcart.fulfillment.values import (
     WEEKDAYS_MON_FRI,
     FlatRate,
     Lane,
     Promise,
     Rate,
     Shipment,
-    Warehouse,
+    WarehouseCalendar,
     WeightBand,
     WeightBandRate,
 )
-from castcart.fulfillment.promise import LOCAL_STOCK_HOURS, delivery_promise
-from castcart.fulfillment.rates import shipping_rate
 
 __all__ = [
     "LOCAL_STOCK_HOURS",
@@ -38,7 +38,7 @@ __all__ = [
     "Promise",
     "Rate",
     "Shipment",
-    "Warehouse",
+    "WarehouseCalendar",
     "WeightBand",
     "WeightBandRate",
     "allocate",

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
 
 from castcart.fulfillment.errors import FulfillmentError
-from castcart.fulfillment.models import Lane, Shipment, normalise_country
+from castcart.fulfillment.values import Lane, Shipment, normalise_country
 
 # Above this many candidate subsets of one size the exact search gives way to a greedy cover;
 # an independent store's handful of warehouses never comes close.

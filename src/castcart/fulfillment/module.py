@@ -6,6 +6,6 @@ from castcart.core.modules import DomainModule
 
 MODULE = DomainModule(
     "fulfillment",
-    models=("castcart.fulfillment.tables",),
+    models=("castcart.fulfillment.models",),
     routers=("castcart.fulfillment.api:router",),
 )

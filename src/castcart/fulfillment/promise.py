@@ -8,13 +8,13 @@ from datetime import date, datetime, time, timedelta
 
 from castcart.fulfillment.calendar import BusinessCalendar, calendar_for
 from castcart.fulfillment.errors import FulfillmentError
-from castcart.fulfillment.models import Lane, Promise, Warehouse, normalise_country
+from castcart.fulfillment.values import Lane, Promise, WarehouseCalendar, normalise_country
 
 LOCAL_STOCK_HOURS = 72
 
 
 def _transit_calendar(
-    warehouse: Warehouse,
+    warehouse: WarehouseCalendar,
     lane: Lane,
     destination: str | None,
     destination_holidays: Collection[date] | None,
@@ -31,7 +31,7 @@ def _transit_calendar(
 
 def delivery_promise(
     order_time_utc: datetime,
-    warehouse: Warehouse,
+    warehouse: WarehouseCalendar,
     lane: Lane,
     *,
     destination_country: str | None = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from castcart.fulfillment.errors import FulfillmentError
-from castcart.fulfillment.models import FlatRate, Lane, Shipment, WeightBandRate
+from castcart.fulfillment.values import FlatRate, Lane, Shipment, WeightBandRate
 from castcart.money import Money
 
 

@@ -1,4 +1,4 @@
-"""Stored warehouses and lanes as the pure `Warehouse` / `Lane` values, and lane admin."""
+"""Stored warehouses and lanes as the pure `WarehouseCalendar` / `Lane` values, and lane admin."""
 
 from __future__ import annotations
 
@@ -9,12 +9,19 @@ from datetime import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from castcart.catalog.models import Warehouse as WarehouseRow
+from castcart.catalog.models import Warehouse
 from castcart.core.errors import UnprocessableError
 from castcart.core.tenancy import get_owned
 from castcart.fulfillment.errors import FulfillmentError
-from castcart.fulfillment.models import FlatRate, Lane, Rate, Warehouse, WeightBand, WeightBandRate
-from castcart.fulfillment.tables import ShippingLane
+from castcart.fulfillment.models import ShippingLane
+from castcart.fulfillment.values import (
+    FlatRate,
+    Lane,
+    Rate,
+    WarehouseCalendar,
+    WeightBand,
+    WeightBandRate,
+)
 from castcart.fulfillment.zones import derive_timezone
 from castcart.tax.table import EU_MEMBERS
 
@@ -27,14 +34,14 @@ def default_timezone(
     return derive_timezone(country, subdivision, name, city)
 
 
-def to_warehouse(row: WarehouseRow) -> Warehouse:
+def to_warehouse(row: Warehouse) -> WarehouseCalendar:
     """The pure warehouse; raises FulfillmentError on a bad zone, cut-off or subdivision."""
     try:
         hours, minutes = (int(part) for part in row.cutoff_local_time.split(":"))
         cutoff = time(hours, minutes)
     except ValueError as exc:
         raise FulfillmentError("invalid_cutoff", f"bad cut-off {row.cutoff_local_time!r}") from exc
-    return Warehouse(
+    return WarehouseCalendar(
         code=row.code,
         country=row.country,
         cutoff_local_time=cutoff,
@@ -72,7 +79,7 @@ def serves(row: ShippingLane, country: str, region: str | None) -> bool:
     )
 
 
-def to_lane(row: ShippingLane, warehouse: WarehouseRow, destinations: Sequence[str]) -> Lane:
+def to_lane(row: ShippingLane, warehouse: Warehouse, destinations: Sequence[str]) -> Lane:
     """The pure lane to `destinations`. The stored `customs` flag is about the lane's
     cross-border destinations: a parcel that stays in its country (or inside the EU) never
     clears customs, even on a lane that also serves abroad (ID -> ID on an ID/SG/MY lane)."""
@@ -93,7 +100,7 @@ def to_lane(row: ShippingLane, warehouse: WarehouseRow, destinations: Sequence[s
 class Network:
     """What a store ships from and to, for one destination."""
 
-    warehouses: dict[str, tuple[WarehouseRow, Warehouse]]  # by code
+    warehouses: dict[str, tuple[Warehouse, WarehouseCalendar]]  # by code
     lanes: list[tuple[ShippingLane, Lane]]
 
     def lane_row(self, lane: Lane) -> ShippingLane:
@@ -118,12 +125,12 @@ def network_for(session: Session, store_id: str, country: str, region: str | Non
         .where(ShippingLane.store_id == store_id, ShippingLane.active.is_(True))
         .order_by(ShippingLane.created_at, ShippingLane.id)
     ).all()
-    warehouses: dict[str, tuple[WarehouseRow, Warehouse]] = {}
+    warehouses: dict[str, tuple[Warehouse, WarehouseCalendar]] = {}
     lanes: list[tuple[ShippingLane, Lane]] = []
     for row in rows:
         if not serves(row, country, region):
             continue
-        wh_row = session.get(WarehouseRow, row.warehouse_id)
+        wh_row = session.get(Warehouse, row.warehouse_id)
         if wh_row is None:
             continue
         if wh_row.code not in warehouses:
@@ -158,7 +165,7 @@ def create_lane(
 ) -> ShippingLane:
     warehouse = get_owned(
         session,
-        WarehouseRow,
+        Warehouse,
         warehouse_id,
         store_id,
         message="warehouse not found",

@@ -107,7 +107,7 @@ def _message(session: Session, settings: Settings, row: SentNotification) -> Ema
         if variant is not None:
             options[variant.id] = dict(variant.options or {})
     from castcart.payment_methods.catalog import default_catalog
-    from castcart.payment_methods.models import PaymentMethodError
+    from castcart.payment_methods.values import PaymentMethodError
 
     method = order.payment_method or ""
     if method:

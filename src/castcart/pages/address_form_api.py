@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query
 from castcart.commerce import address
 from castcart.commerce.schemas import AddressFieldOut, AddressFormOut
 from castcart.core.errors import NotFoundError
+from castcart.pages.errors import PagesErrorCode
 from castcart.pages.i18n import SUPPORTED, catalog
 from castcart.web.deps import PublicStore
 from castcart.web.errors import ERROR_RESPONSES
@@ -32,7 +33,9 @@ def address_form(
     try:
         form = address.address_form(country, lang)
     except address.AddressError as exc:
-        raise NotFoundError(f"no address format for {country!r}", code="unknown_country") from exc
+        raise NotFoundError(
+            f"no address format for {country!r}", code=PagesErrorCode.UNKNOWN_COUNTRY
+        ) from exc
     labels = catalog(lang if lang in SUPPORTED else "en")
     return AddressFormOut(
         country=form.country,

@@ -27,12 +27,17 @@ from castcart.catalog import service as catalog
 from castcart.catalog.api import product_out
 from castcart.commerce.crossborder import Destination, shopper_currency
 from castcart.commerce.taxsettings import fx_snapshot
+from castcart.compliance import scheduling
+from castcart.compliance.disclosure import disclosure_for
+from castcart.core.clock import utcnow
 from castcart.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from castcart.core.validation import known_country
 from castcart.money import FxSnapshot, conversion_boot, convert
 from castcart.pages.i18n import LANG_COOKIE, SUPPORTED, PageLocale, negotiate, region_of
+from castcart.privacy.regimes import BANNER_PURPOSES, POLICY_VERSION, consent_model
 from castcart.shows import api as shows_api
 from castcart.shows.models import Show
+from castcart.shows.service import show_markets
 from castcart.web.deps import SESSION_COOKIE, Ctx, StoreSlug
 from castcart.web.errors import ERROR_RESPONSES
 
@@ -223,6 +228,15 @@ def shopper_page(
     except NotFoundError:
         return _not_found(request, loc, embeddable)
     show = shop_show.model_dump(mode="json")
+    market = guessed_country or store.country
+    disclosure = _disclosure_view(loc, shop_show.show, market)
+    consent = {
+        "model": consent_model(market),
+        "policy_version": POLICY_VERSION,
+        "purposes": list(BANNER_PURPOSES),
+        "country": market,
+    }
+    iftar = _iftar_view(ctx, store, show_id, viewer_country or guessed_country)
     hls_url = show["show"].get("hls_url") or show.get("hls_url")
     fx = fx_snapshot(ctx.settings)
     currency_of = presentment_currencies(store, fx)
@@ -247,6 +261,9 @@ def shopper_page(
         "hls_url": hls_url,
         "country": guessed_country,
         "embed": embeddable,
+        "disclosure": disclosure,
+        "consent": consent,
+        "iftar": iftar,
     }
     return _render(
         request,
@@ -263,11 +280,59 @@ def shopper_page(
             "countries": _countries(loc),
             "guessed_country": guessed_country,
             "country_notice": country_notice,
+            "disclosure": disclosure,
+            "consent": consent,
+            "iftar": iftar,
         },
         embeddable=embeddable,
         media=_media_origin(hls_url),
         remember_lang=lang,
     )
+
+
+def _disclosure_view(loc: PageLocale, show: Any, market: str | None) -> dict[str, str] | None:
+    """The commercial disclosure a viewer in ``market`` sees for the whole show, in the
+    page language: the market's label (FTC, ASA/CAP, DSA) and a sentence naming the brand."""
+    found = disclosure_for(show.commercial_relationship, show.disclosure_brand, market)
+    if found is None:
+        return None
+    return {
+        "relationship": found.relationship,
+        "regime": found.regime,
+        "market": found.country or "",
+        "brand": found.brand,
+        "label": loc.t(found.label_key),
+        "detail": loc.t(found.detail_key, brand=found.brand),
+    }
+
+
+def _iftar_view(
+    ctx: Ctx, store: Store, show_id: str, viewer_market: str | None
+) -> dict[str, str] | None:
+    """The next iftar for a show that counts down to it: in the viewer's market when the
+    show is aimed at it, else in the show's first market that is in Ramadan now."""
+    with ctx.db.read() as session:
+        row = session.get(Show, show_id)
+        if row is None or not row.iftar_countdown:
+            return None
+        markets = show_markets(row, store.country)
+    now = utcnow()
+    ordered = sorted(markets, key=lambda m: m != viewer_market)
+    for code in ordered:
+        try:
+            found = scheduling.next_iftar(code, now)
+        except scheduling.UnknownMarketError:
+            continue
+        if found is not None:
+            return {
+                "country": found.country,
+                "city": found.city,
+                "timezone": found.timezone,
+                "at": found.at.isoformat(),
+                "local_time": found.local_time,
+                "server_now": now.isoformat(),
+            }
+    return None
 
 
 # Destinations offered at checkout: the markets the tax engine knows.

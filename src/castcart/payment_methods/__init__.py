@@ -19,7 +19,7 @@ from castcart.payment_methods.gateways import (
     DeclaredCapabilities,
     GatewayCapabilities,
 )
-from castcart.payment_methods.models import (
+from castcart.payment_methods.values import (
     AmountLimit,
     Confirmation,
     MethodKind,

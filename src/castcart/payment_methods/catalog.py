@@ -21,7 +21,7 @@ import pycountry
 
 from castcart.money import MoneyError, UnknownCurrencyError, parse_major, validate_currency
 from castcart.payment_methods.gateways import GatewayCapabilities
-from castcart.payment_methods.models import (
+from castcart.payment_methods.values import (
     AmountLimit,
     Confirmation,
     MethodKind,

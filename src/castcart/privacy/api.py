@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from castcart.accounts.models import Store
 from castcart.accounts.service import Role, StaffPrincipal, get_store
@@ -15,6 +15,7 @@ from castcart.core.clock import utcnow
 from castcart.core.errors import PermissionDeniedError
 from castcart.privacy import service
 from castcart.privacy.schemas import (
+    ConsentDecisionsIn,
     ConsentIn,
     ConsentOut,
     ConsentsOut,
@@ -28,6 +29,7 @@ from castcart.web.deps import Ctx, CurrentShopper, Staff
 from castcart.web.errors import ERROR_RESPONSES
 
 ShopperId = Annotated[str, Path(max_length=32)]
+ConsentCountry = Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")]
 
 shop_router = APIRouter(
     prefix="/api/v1/shop/{store_slug}", tags=["privacy"], responses=ERROR_RESPONSES
@@ -58,10 +60,30 @@ def grant_consent(
 
 
 @shop_router.get("/consents", response_model=ConsentsOut)
-def list_consents(ctx: Ctx, shopper: CurrentShopper) -> ConsentsOut:
-    """Current state per purpose and the full, append-only history."""
+def list_consents(ctx: Ctx, shopper: CurrentShopper, country: ConsentCountry = None) -> ConsentsOut:
+    """Current state per purpose and the full, append-only history; with ``country`` (the
+    viewer's market), its consent model and what may run there (``effective``)."""
     with ctx.db.read() as session:
-        return service.consents_view(session, shopper.store.id, shopper.shopper_id)
+        return service.consents_view(session, shopper.store.id, shopper.shopper_id, country)
+
+
+@shop_router.put("/consents", response_model=ConsentsOut)
+def decide_consents(ctx: Ctx, shopper: CurrentShopper, data: ConsentDecisionsIn) -> ConsentsOut:
+    """The consent banner's answer: each purpose granted (true) or refused (false), both
+    recorded with the time, the policy version, the market and the source. Answering the
+    same again changes nothing; a changed answer closes the previous row."""
+    with ctx.unit_of_work() as (session, _):
+        service.record_decisions(
+            session,
+            shopper.store.id,
+            shopper.shopper_id,
+            choices=data.choices.decided(),
+            policy_version=data.policy_version,
+            jurisdiction=data.country,
+            source=data.source,
+            now=utcnow(),
+        )
+        return service.consents_view(session, shopper.store.id, shopper.shopper_id, data.country)
 
 
 @shop_router.delete("/consents/{purpose}", response_model=ConsentOut)

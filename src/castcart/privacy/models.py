@@ -17,8 +17,9 @@ from castcart.core.types import ID, UTCDateTime
 class ConsentRecord(Base):
     __tablename__ = "consent_records"
     __table_args__ = (
-        # At most one live grant per shopper and purpose; a re-grant after withdrawal is a
-        # new row. Two racing grants meet this index and one gets a 409.
+        # At most one live decision (grant or refusal) per shopper and purpose; a new
+        # decision closes the old row and is a new row. Two racing writes meet this index
+        # and one gets a 409.
         Index(
             "uq_consent_active",
             "store_id",
@@ -44,6 +45,15 @@ class ConsentRecord(Base):
         String(16), nullable=True
     )  # withdrawn|superseded
     source: Mapped[str] = mapped_column(String(32), default="shop_api")
+    # granted | refused: a refusal is a decision too, kept with its time and policy version
+    # (the consent banner records both; ``granted_at`` is the moment of either decision).
+    decision: Mapped[str] = mapped_column(String(8), default="granted", server_default="granted")
+    # the market whose rules applied when the decision was made (ISO 3166-1), if known
+    jurisdiction: Mapped[str | None] = mapped_column(String(8), nullable=True)
+
+    @property
+    def decided_at(self) -> datetime:
+        return self.granted_at
 
 
 class PrivacyRequest(Base):

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 
 from castcart.commerce.schemas import OrderOut, PaymentOut
 
@@ -13,13 +21,16 @@ Purpose = Literal["marketing", "analytics", "personalisation"]
 PURPOSES: tuple[str, ...] = ("marketing", "analytics", "personalisation")
 
 
+PolicyVersion = Annotated[
+    str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
+]
+
+
 class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     purpose: Purpose
-    policy_version: Annotated[
-        str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
-    ]
+    policy_version: PolicyVersion
 
 
 class ConsentOut(BaseModel):
@@ -28,15 +39,72 @@ class ConsentOut(BaseModel):
     id: str
     purpose: str
     policy_version: str
+    # granted | refused; ``decided_at`` is when (``granted_at`` is the same instant, kept
+    # under its old name for clients of the grant-only API)
+    decision: str = "granted"
+    decided_at: datetime
     granted_at: datetime
     withdrawn_at: datetime | None
     end_reason: str | None
     source: str
+    jurisdiction: str | None = None
+
+
+class DecisionOut(BaseModel):
+    decision: str
+    policy_version: str
+    decided_at: datetime
 
 
 class ConsentsOut(BaseModel):
-    current: dict[str, bool]
+    current: dict[str, bool]  # a live grant per purpose
+    decisions: dict[str, DecisionOut | None] = {}  # the live decision per purpose, if any
+    model: str = "opt_in"  # the consent model of the market asked about
+    effective: dict[str, bool] = {}  # what may run for that market's viewer
     history: list[ConsentOut]
+
+
+def _necessary_only_true(value: object) -> object:
+    if value is not True:
+        raise ValueError(
+            "necessary storage (session, cart, language) cannot be refused; send true or "
+            "leave it out"
+        )
+    return value
+
+
+class ConsentChoices(BaseModel):
+    """The banner's answer: true grants a purpose, false refuses it (both are recorded)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    necessary: Annotated[bool, AfterValidator(_necessary_only_true)] | None = None
+    analytics: StrictBool | None = None
+    marketing: StrictBool | None = None
+    personalisation: StrictBool | None = None
+
+    def decided(self) -> dict[str, bool]:
+        return {p: v for p in PURPOSES if (v := getattr(self, p)) is not None}
+
+
+class ConsentDecisionsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    policy_version: PolicyVersion
+    choices: ConsentChoices
+    # the viewer's market (the page's), recorded as the jurisdiction whose rules applied
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    # banner: the visitor's click; settings: the "cookie settings" dialog later;
+    # gpc: the browser's Global Privacy Control signal (an opt-out of sale/sharing)
+    source: Literal["banner", "settings", "gpc"] = "banner"
+
+    @model_validator(mode="after")
+    def _some_choice(self) -> ConsentDecisionsIn:
+        if not self.choices.decided():
+            raise ValueError(
+                "choices must decide at least one of analytics, marketing, personalisation"
+            )
+        return self
 
 
 class ProfileOut(BaseModel):

@@ -21,12 +21,15 @@ from castcart.core.errors import ConflictError, NotFoundError
 from castcart.core.tenancy import get_owned
 from castcart.events import DomainEvent
 from castcart.events.types import ShopperErased
+from castcart.privacy.errors import PrivacyErrorCode
 from castcart.privacy.models import ConsentRecord, PrivacyRequest
+from castcart.privacy.regimes import Model, consent_model, effective
 from castcart.privacy.schemas import (
     PURPOSES,
     CartLineExport,
     ConsentOut,
     ConsentsOut,
+    DecisionOut,
     ErasureOut,
     ExportOut,
     PrivacyRequestOut,
@@ -44,11 +47,12 @@ def get_shopper(session: Session, store_id: str, shopper_id: str) -> Shopper:
         shopper_id,
         store_id,
         message="shopper not found",
-        code="shopper_not_found",
+        code=PrivacyErrorCode.SHOPPER_NOT_FOUND,
     )
 
 
 def _active(session: Session, store_id: str, shopper_id: str, purpose: str) -> ConsentRecord | None:
+    """The live decision (grant or refusal) for a purpose, if one was made."""
     return session.scalar(
         select(ConsentRecord).where(
             ConsentRecord.store_id == store_id,
@@ -57,6 +61,16 @@ def _active(session: Session, store_id: str, shopper_id: str, purpose: str) -> C
             ConsentRecord.withdrawn_at.is_(None),
         )
     )
+
+
+def _flush_new(session: Session, record: ConsentRecord) -> None:
+    session.add(record)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent decision won the unique active index
+        raise ConflictError(
+            "consent changed concurrently; retry", code=PrivacyErrorCode.CONSENT_RACE
+        ) from exc
 
 
 def grant_consent(
@@ -69,10 +83,11 @@ def grant_consent(
     now: datetime,
 ) -> tuple[ConsentRecord, bool]:
     """Record a grant. The same grant again is a no-op (``created`` False); a grant under a
-    new policy version closes the old row as superseded and opens a new one."""
+    new policy version, or after a refusal, closes the old row as superseded and opens a
+    new one."""
     current = _active(session, store_id, shopper_id, purpose)
     if current is not None:
-        if current.policy_version == policy_version:
+        if current.decision == "granted" and current.policy_version == policy_version:
             return current, False
         current.withdrawn_at = now
         current.end_reason = "superseded"
@@ -84,20 +99,62 @@ def grant_consent(
         policy_version=policy_version,
         granted_at=now,
     )
-    session.add(record)
-    try:
-        session.flush()
-    except IntegrityError as exc:  # a concurrent grant won the unique active index
-        raise ConflictError("consent changed concurrently; retry", code="consent_race") from exc
+    _flush_new(session, record)
     return record, True
+
+
+def record_decisions(
+    session: Session,
+    store_id: str,
+    shopper_id: str,
+    *,
+    choices: dict[str, bool],
+    policy_version: str,
+    jurisdiction: str | None,
+    source: str,
+    now: datetime,
+) -> list[ConsentRecord]:
+    """Record a banner's answer per purpose: True a grant, False a refusal. Each change is a
+    new row; the row it replaces is closed (``withdrawn`` when a grant becomes a refusal,
+    else ``superseded``). The same answer under the same policy version is kept as it is.
+    Returns the rows written."""
+    written: list[ConsentRecord] = []
+    for purpose, granted in sorted(choices.items()):
+        decision = "granted" if granted else "refused"
+        current = _active(session, store_id, shopper_id, purpose)
+        if current is not None:
+            if current.decision == decision and current.policy_version == policy_version:
+                continue
+            current.withdrawn_at = now
+            current.end_reason = (
+                "withdrawn"
+                if current.decision == "granted" and decision == "refused"
+                else "superseded"
+            )
+            session.flush()
+        record = ConsentRecord(
+            store_id=store_id,
+            shopper_id=shopper_id,
+            purpose=purpose,
+            policy_version=policy_version,
+            granted_at=now,
+            decision=decision,
+            jurisdiction=jurisdiction,
+            source=source,
+        )
+        _flush_new(session, record)
+        written.append(record)
+    return written
 
 
 def withdraw_consent(
     session: Session, store_id: str, shopper_id: str, *, purpose: str, now: datetime
 ) -> ConsentRecord:
     current = _active(session, store_id, shopper_id, purpose)
-    if current is None:
-        raise NotFoundError(f"no active consent for {purpose!r}", code="consent_not_found")
+    if current is None or current.decision != "granted":
+        raise NotFoundError(
+            f"no active consent for {purpose!r}", code=PrivacyErrorCode.CONSENT_NOT_FOUND
+        )
     current.withdrawn_at = now
     current.end_reason = "withdrawn"
     session.flush()
@@ -114,17 +171,57 @@ def consent_history(session: Session, store_id: str, shopper_id: str) -> list[Co
     )
 
 
-def consents_view(session: Session, store_id: str, shopper_id: str) -> ConsentsOut:
+def consents_view(
+    session: Session, store_id: str, shopper_id: str, country: str | None = None
+) -> ConsentsOut:
+    """Grants per purpose, the live decision per purpose, what may run for a viewer in
+    ``country`` (its consent model), and the full, append-only history."""
     history = consent_history(session, store_id, shopper_id)
-    active = {r.purpose for r in history if r.withdrawn_at is None}
+    live = {r.purpose: r for r in history if r.withdrawn_at is None}
+    model = consent_model(country)
     return ConsentsOut(
-        current={p: p in active for p in PURPOSES},
+        current={p: p in live and live[p].decision == "granted" for p in PURPOSES},
+        decisions={
+            p: DecisionOut(
+                decision=live[p].decision,
+                policy_version=live[p].policy_version,
+                decided_at=live[p].granted_at,
+            )
+            if p in live
+            else None
+            for p in PURPOSES
+        },
+        model=model,
+        effective={p: effective(model, live[p].decision if p in live else None) for p in PURPOSES},
         history=[ConsentOut.model_validate(r) for r in history],
     )
 
 
 def has_consent(session: Session, store_id: str, shopper_id: str, purpose: str) -> bool:
-    return _active(session, store_id, shopper_id, purpose) is not None
+    """An explicit, live grant (what opt-in processing needs)."""
+    current = _active(session, store_id, shopper_id, purpose)
+    return current is not None and current.decision == "granted"
+
+
+def allows(
+    session: Session,
+    store_id: str,
+    shopper_id: str,
+    purpose: str,
+    *,
+    model: Model | None = None,
+    country: str | None = None,
+) -> bool:
+    """Whether ``purpose`` (analytics, marketing, ...) may run for this shopper, under the
+    consent model of their market (``model``, else from ``country``, else the shopper's
+    own country): the one check analytics and reminders call before they act."""
+    if model is None:
+        if country is None:
+            person = session.get(Shopper, shopper_id)
+            country = person.country if person is not None else None
+        model = consent_model(country)
+    current = _active(session, store_id, shopper_id, purpose)
+    return effective(model, current.decision if current is not None else None)
 
 
 def erased_at(session: Session, shopper_id: str) -> datetime | None:

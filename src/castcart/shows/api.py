@@ -22,6 +22,7 @@ from castcart.shows.schemas import (
     PinIn,
     ShowcaseIn,
     ShowcaseItemOut,
+    ShowDisclosureIn,
     ShowIn,
     ShowMarketsIn,
     ShowOut,
@@ -155,6 +156,18 @@ def set_show_markets(ctx: Ctx, staff: Staff, show_id: ShowId, data: ShowMarketsI
     with ctx.unit_of_work() as (session, _):
         show = service.set_markets(session, staff.store_id, show_id, data.markets)
         return ShowStaffOut.model_validate(show)
+
+
+@router.put("/{show_id}/disclosure", response_model=ShowStaffOut)
+def set_show_disclosure(
+    ctx: Ctx, staff: Staff, show_id: ShowId, data: ShowDisclosureIn
+) -> ShowStaffOut:
+    """Mark the show sponsored, gifted or affiliate (with the brand): viewers then see
+    their market's disclosure label for the whole show; and the iftar countdown option."""
+    staff.require("shows.write")
+    with ctx.unit_of_work() as (session, _):
+        show = service.set_disclosure(session, staff.store_id, show_id, data)
+        return staff_show_out(show, staff)
 
 
 @router.put("/{show_id}/live-prices", response_model=list[LivePriceOut])

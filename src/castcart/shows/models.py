@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from castcart.core.clock import utcnow
@@ -29,6 +38,14 @@ class Show(Base):
     # markets the show is aimed at (ISO codes, comma-separated; empty = the store's country):
     # what the host says live is checked against each market's rules
     markets: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # the show's commercial relationship (none | sponsored | gifted | affiliate) and with
+    # whom: viewers see their market's disclosure label for the whole show
+    commercial_relationship: Mapped[str] = mapped_column(
+        String(16), default="none", server_default="none"
+    )
+    disclosure_brand: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # a show aimed at a Muslim-majority market in Ramadan may count down to iftar (Maghrib)
+    iftar_countdown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

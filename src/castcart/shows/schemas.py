@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pycountry
 from pydantic import (
@@ -9,6 +9,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     field_validator,
     model_validator,
@@ -36,6 +37,39 @@ Markets = Annotated[
 ]
 
 
+CommercialRelationship = Literal["none", "sponsored", "gifted", "affiliate"]
+Brand = Annotated[str, StringConstraints(max_length=120, strip_whitespace=True)]
+
+
+def _check_disclosure(relationship: str, brand: str) -> None:
+    if relationship != "none" and not brand:
+        raise ValueError(
+            f"a {relationship} show must name the brand behind it (disclosure_brand): the "
+            "label tells viewers who paid, gave or pays commission"
+        )
+    if relationship == "none" and brand:
+        raise ValueError(
+            "disclosure_brand is set but commercial_relationship is 'none': choose "
+            "sponsored, gifted or affiliate, or leave the brand empty"
+        )
+
+
+class ShowDisclosureIn(BaseModel):
+    """What the show is commercially: viewers see their market's label for the whole show
+    (FTC in the US, ASA/CAP in the UK, DSA/UCPD in the EU; compliance/disclosure.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    commercial_relationship: CommercialRelationship = "none"
+    disclosure_brand: Brand = ""
+    iftar_countdown: StrictBool = False
+
+    @model_validator(mode="after")
+    def _brand(self) -> ShowDisclosureIn:
+        _check_disclosure(self.commercial_relationship, self.disclosure_brand)
+        return self
+
+
 class ShowIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -43,6 +77,16 @@ class ShowIn(BaseModel):
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
     scheduled_at: Timestamp
     markets: Markets = []
+    commercial_relationship: CommercialRelationship = "none"
+    disclosure_brand: Brand = ""
+    # count down to iftar on the shopper page: only for a show aimed at a Muslim-majority
+    # market on a Ramadan day there (checked against the show's markets and date)
+    iftar_countdown: StrictBool = False
+
+    @model_validator(mode="after")
+    def _brand(self) -> ShowIn:
+        _check_disclosure(self.commercial_relationship, self.disclosure_brand)
+        return self
 
 
 class ShowMarketsIn(BaseModel):
@@ -62,6 +106,9 @@ class ShowOut(BaseModel):
     started_at: datetime | None
     ended_at: datetime | None
     pinned_product_id: str | None
+    commercial_relationship: str = "none"
+    disclosure_brand: str = ""
+    iftar_countdown: bool = False
 
 
 class ShowStaffOut(ShowOut):

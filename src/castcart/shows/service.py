@@ -12,22 +12,22 @@ from sqlalchemy.orm import Session
 from castcart.accounts.service import get_store
 from castcart.catalog.models import Product, Variant
 from castcart.catalog.service import get_product, get_variant
-from castcart.core.clock import utcnow
+from castcart.compliance import scheduling
+from castcart.core.clock import as_utc, utcnow
 from castcart.core.errors import ConflictError, UnprocessableError
 from castcart.core.tenancy import get_owned
 from castcart.events import (
     DomainEvent,
-    FlashSaleStarted,
+    FlashSaleCreated,
     LivePricesChanged,
     ProductPinned,
     ShowEnded,
     ShowStarted,
 )
-from castcart.events.types import LivePrice as LivePriceEvent
-from castcart.events.types import ShowInterrupted, ShowResumed
+from castcart.events.types import LivePriceLine, ShowInterrupted, ShowResumed
 from castcart.shows.lifecycle import ShowStatus, check_transition
 from castcart.shows.models import FlashSale, LivePrice, Show, ShowProduct
-from castcart.shows.schemas import FlashSaleIn, LivePriceIn, ShowIn
+from castcart.shows.schemas import FlashSaleIn, LivePriceIn, ShowDisclosureIn, ShowIn
 
 
 def get_show(session: Session, store_id: str, show_id: str) -> Show:
@@ -44,8 +44,52 @@ def create_show(session: Session, store_id: str, data: ShowIn) -> Show:
         scheduled_at=data.scheduled_at,
         stream_key=new_stream_key(),
         markets=",".join(dict.fromkeys(data.markets)),
+        commercial_relationship=data.commercial_relationship,
+        disclosure_brand=data.disclosure_brand,
+        iftar_countdown=data.iftar_countdown,
     )
+    if data.iftar_countdown:
+        _check_iftar(session, show)
     session.add(show)
+    session.flush()
+    return show
+
+
+def iftar_markets(show: Show, store_country: str) -> list[str]:
+    """The show's markets that observe prayer times and are in Ramadan on its local day."""
+    found = []
+    for code in show_markets(show, store_country):
+        try:
+            if scheduling.in_ramadan(code, as_utc(show.scheduled_at)):
+                found.append(code)
+        except scheduling.UnknownMarketError:
+            continue
+    return found
+
+
+def _check_iftar(session: Session, show: Show) -> None:
+    store = get_store(session, show.store_id)
+    if not iftar_markets(show, store.country):
+        raise UnprocessableError(
+            "an iftar countdown needs a target market that observes prayer times "
+            f"({', '.join(sorted(scheduling.PRAYER_MARKETS))}) and a show date in Ramadan there",
+            code="iftar_not_applicable",
+            details={"markets": show_markets(show, store.country)},
+        )
+
+
+def set_disclosure(
+    session: Session,
+    store_id: str,
+    show_id: str,
+    data: ShowDisclosureIn,
+) -> Show:
+    show = get_show(session, store_id, show_id)
+    show.commercial_relationship = data.commercial_relationship
+    show.disclosure_brand = data.disclosure_brand
+    show.iftar_countdown = data.iftar_countdown
+    if data.iftar_countdown:
+        _check_iftar(session, show)
     session.flush()
     return show
 
@@ -235,7 +279,7 @@ def set_live_prices(
                 store_id=store_id,
                 show_id=show.id,
                 prices=[
-                    LivePriceEvent(variant_id=r.variant_id, price_amount=r.price_amount)
+                    LivePriceLine(variant_id=r.variant_id, price_amount=r.price_amount)
                     for r in rows
                 ],
                 currency=currency,
@@ -283,7 +327,7 @@ def create_flash_sale(
     session.add(sale)
     session.flush()
     outbox.append(
-        FlashSaleStarted(
+        FlashSaleCreated(
             store_id=store_id,
             show_id=show.id,
             flash_sale_id=sale.id,

@@ -1,7 +1,10 @@
 """Destination tax and duties for cross-border orders (pure logic, no web framework)."""
 
 from castcart.tax.engine import SUPPORTED_DESTINATIONS, normalise_case, quote
-from castcart.tax.models import (
+from castcart.tax.report import OrderTaxRecord, ReportRow, period_report, report_csv, write_csv
+from castcart.tax.table import TaxTable, default_table
+from castcart.tax.us import RatesProvider, SalesTaxRate, StateBaseRatesProvider
+from castcart.tax.values import (
     COLLECTED_AT,
     Category,
     CollectedAt,
@@ -12,9 +15,6 @@ from castcart.tax.models import (
     TaxQuote,
     ThresholdCheck,
 )
-from castcart.tax.report import OrderTaxRecord, ReportRow, period_report, report_csv, write_csv
-from castcart.tax.table import TaxTable, default_table
-from castcart.tax.us import RatesProvider, SalesTaxRate, StateBaseRatesProvider
 from castcart.tax.vat_ids import VatIdCheck, check_vat_id
 
 __all__ = [

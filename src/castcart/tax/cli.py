@@ -20,8 +20,8 @@ import typer
 from castcart.money.currency import UnknownCurrencyError, validate_currency
 from castcart.money.money import MoneyError, format_major, parse_major
 from castcart.tax.engine import SUPPORTED_DESTINATIONS, quote
-from castcart.tax.models import Category, TaxCase, TaxError, TaxLine, TaxQuote
 from castcart.tax.table import default_table
+from castcart.tax.values import Category, TaxCase, TaxError, TaxLine, TaxQuote
 
 app = typer.Typer(
     help="Destination tax and duties for cross-border orders (quote cases from JSON lines).",

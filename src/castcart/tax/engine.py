@@ -19,7 +19,9 @@ import pycountry
 from castcart.money.currency import UnknownCurrencyError, validate_currency
 from castcart.money.fx import FxError, FxSnapshot, bundled_snapshot
 from castcart.money.money import Money, round_to_minor
-from castcart.tax.models import (
+from castcart.tax.table import EU_MEMBERS, Amount, Jurisdiction, TaxTable, default_table
+from castcart.tax.us import RatesProvider, StateBaseRatesProvider
+from castcart.tax.values import (
     Category,
     CollectedAt,
     Rule,
@@ -29,8 +31,6 @@ from castcart.tax.models import (
     TaxQuote,
     ThresholdCheck,
 )
-from castcart.tax.table import EU_MEMBERS, Amount, Jurisdiction, TaxTable, default_table
-from castcart.tax.us import RatesProvider, StateBaseRatesProvider
 from castcart.tax.vat_ids import check_vat_id
 
 ZERO = Decimal(0)

@@ -19,7 +19,7 @@ from typing import TextIO
 
 from castcart.money.fx import FxSnapshot
 from castcart.money.money import Money, format_major
-from castcart.tax.models import TaxLine, TaxQuote
+from castcart.tax.values import TaxLine, TaxQuote
 
 CSV_COLUMNS = (
     "period_start",

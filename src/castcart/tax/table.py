@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-from castcart.tax.models import Category
+from castcart.tax.values import Category
 
 Rounding = Literal["invoice", "line"]
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from castcart.tax.models import Category, TaxError
 from castcart.tax.table import TaxTable, default_table
+from castcart.tax.values import Category, TaxError
 
 
 @dataclass(frozen=True)
