@@ -302,9 +302,9 @@ def main() -> None:
     print(f"load before: {Path('/proc/loadavg').read_text().strip()}")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        ingest_per_s, raw_per_s = (0.0, 1.0) if args.skip_ingest else ingest(
-            args.seconds, args.conns, tmp
-        )[:2]
+        ingest_per_s, raw_per_s = (
+            (0.0, 1.0) if args.skip_ingest else ingest(args.seconds, args.conns, tmp)[:2]
+        )
         slowest, p50, p95 = queries(args.events, args.runs, args.month or tmp / "month.duckdb")
     print(f"load after: {Path('/proc/loadavg').read_text().strip()}")
     print(f"slowest dashboard query (p95): {slowest}")

@@ -36,8 +36,9 @@ def test_shopper_buys_and_the_console_dashboard_shows_the_order_within_5_s(
     shop = shopper.page()
     shop.goto(site.show_url)
     _connected(shop)
-    shop.locator("#cc-analytics-consent").get_by_role("button", name="Erlauben").click()
-    shop.locator("#cc-analytics-consent").wait_for(state="hidden")
+    banner = shop.locator("#cc-consent-banner")  # the store's consent banner (DE: opt-in)
+    banner.get_by_role("button", name="Alle akzeptieren").click()
+    banner.wait_for(state="hidden")
 
     # the room counted the viewer (strictly necessary counting: no beacon needed)
     console.locator("#cc-analytics [data-figure=unique]", has_text="1").wait_for()

@@ -9,7 +9,7 @@ import { Engagement } from "./lib/engagement.js";
 import { LiveChannel } from "./lib/live.js";
 import { play } from "./lib/player.js";
 import { convertMinor } from "./lib/money.js";
-import { installConsent } from "./lib/consent.js";
+import { consent, installConsent } from "./lib/consent.js";
 import { $, $$, boot, countdown, h, lang, money, number, pickTranslation, show, t } from "./lib/ui.js";
 
 const store = boot.store;
@@ -156,42 +156,11 @@ const price = (amountMinor) => money(...shown(amountMinor));
 
 // ---- analytics: the beacon, sending only once the shopper allows analytics ----
 const beacon = new Beacon(`${shopBase}/analytics/beacon`, { showId, embedded: Boolean(boot.embed) });
-const consentKey = `castcart:${store.slug}:analytics`;
-const consentBar = $("#cc-analytics-consent");
-function analyticsChoice() {
-  try {
-    return localStorage.getItem(consentKey);
-  } catch {
-    return null;
-  }
-}
-function rememberChoice(value) {
-  try {
-    localStorage.setItem(consentKey, value);
-  } catch {
-    /* storage blocked: ask again next time */
-  }
-}
-async function allowAnalytics() {
-  show(consentBar, false);
-  try {
-    await shopApi("POST", "/consents", { body: { purpose: "analytics", policy_version: "2026-12" } });
-    rememberChoice("granted");
-    beacon.enable((await ensureShopper()).token);
-  } catch {
-    /* not recorded: nothing is sent */
-  }
-}
-if (consentBar) {
-  const choice = analyticsChoice();
-  if (choice === "granted") ensureShopper().then((s) => beacon.enable(s.token)).catch(() => {});
-  else if (choice !== "declined") show(consentBar, true);
-  $("#cc-analytics-allow").addEventListener("click", allowAnalytics);
-  $("#cc-analytics-decline").addEventListener("click", () => {
-    rememberChoice("declined");
-    show(consentBar, false);
-  });
-}
+// the visitor's choice (lib/consent.js, the banner): send while analytics is allowed
+consent.onChange((state) => {
+  if (state.analytics) ensureShopper().then((s) => beacon.enable(s.token)).catch(() => {});
+  else beacon.disable();
+});
 
 // ---- product cards ----
 const cardsList = $("#cc-products");

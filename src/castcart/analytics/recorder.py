@@ -260,10 +260,10 @@ class Analytics:
         return self.writer.flush(timeout) if self.enabled else True
 
     def _consent(self, store_id: str, shopper_id: str) -> bool:
-        from castcart.privacy.service import has_consent
+        from castcart.privacy.service import allows
 
-        with self.db.read() as session:
-            return has_consent(session, store_id, shopper_id, "analytics")
+        with self.db.read() as session:  # under the consent model of the shopper's market
+            return allows(session, store_id, shopper_id, "analytics")
 
     # -- domain events ------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 // The analytics beacon of the shopper page and the widget: events are queued and sent in
 // batches (navigator.sendBeacon as text/plain, so a page being closed still delivers and no
 // preflight is needed) to POST /api/v1/shop/{slug}/analytics/beacon. Nothing is queued
-// before the shopper allows analytics: the room's own counting (who watches, for how long)
-// is the strictly necessary part and needs no beacon.
+// unless the visitor allows analytics (lib/consent.js): the room's own counting (who
+// watches, for how long) is the strictly necessary part and needs no beacon.
 
 const FLUSH_MS = 5000;
 const MAX_EVENTS = 500;
@@ -60,6 +60,14 @@ export class Beacon {
     this.token = token;
     this.track("landing");
     this.timer = setInterval(() => this.flush(false), FLUSH_MS);
+  }
+
+  /** Analytics refused or withdrawn: drop what is queued, send nothing more. */
+  disable() {
+    this.token = null;
+    this.queue = [];
+    clearInterval(this.timer);
+    this.timer = null;
   }
 
   track(kind, fields = {}) {
