@@ -6,7 +6,7 @@ import uPlot from "uplot";
 import { api } from "./api.js";
 import { h, lang, money, number, t } from "./ui.js";
 
-const POLL_MS = 3000;
+const POLL_MS = 2000;
 
 function seconds(value) {
   const s = Math.round(value || 0);
@@ -138,19 +138,25 @@ export function mountDashboard(root, showId, { titleOf = (id) => id, currency } 
     status.textContent = t("analytics.updated", { time: new Date().toLocaleTimeString(lang) });
   }
 
+  // One request at a time, the next POLL_MS after the last answer: a slow answer can never
+  // land after a newer one and draw older figures.
+  let stopped = false;
   async function poll() {
+    clearTimeout(timer);
     try {
-      render(await api("GET", `/api/v1/analytics/shows/${encodeURIComponent(showId)}/dashboard`));
+      const figures = await api("GET", `/api/v1/analytics/shows/${encodeURIComponent(showId)}/dashboard`);
+      if (!stopped) render(figures);
     } catch (err) {
       status.textContent = err && err.message ? err.message : String(err);
+    } finally {
+      if (!stopped) timer = setTimeout(poll, POLL_MS);
     }
   }
   poll();
-  timer = setInterval(poll, POLL_MS);
   return {
-    refresh: poll,
     stop() {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
       if (plot) plot.destroy();
     },
   };
