@@ -165,3 +165,34 @@ def test_unknown_figure_is_a_404(api: Api) -> None:
         "GET", f"/api/v1/analytics/shows/{show['id']}/figures/summary", headers=store["headers"]
     )["rows"]
     assert rows[0]["unique_viewers"] == 0
+
+
+def test_events_export_csv_and_parquet(app: FastAPI, client: TestClient, api: Api) -> None:
+    import csv
+    import io
+
+    import pyarrow.parquet as pq
+
+    store = api.store()
+    show = api.show(store, live=True)
+    slug, show_id = store["store"]["slug"], show["id"]
+    alice = api.shopper(store, country="FR")
+    with client.websocket_connect(
+        f"/api/v1/shop/{slug}/shows/{show_id}/live?token={alice['token']}"
+    ) as ws:
+        assert ws.receive_json()["type"] == "hello"
+    assert _analytics(app).flush()
+    url = f"/api/v1/analytics/shows/{show_id}/events"
+    response = client.get(f"{url}.csv", headers=store["headers"])
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["kind"] for r in rows] == ["session_start", "session_end"]
+    assert rows[0]["country"] == "FR"
+    parquet = client.get(f"{url}.parquet", headers=store["headers"])
+    table = pq.read_table(io.BytesIO(parquet.content))
+    assert table.column("kind").to_pylist() == ["session_start", "session_end"]
+    assert str(table.schema.field("at_ms").type) == "int64"
+    assert client.get(f"{url}.xml", headers=store["headers"]).status_code in (404, 422)
+    other = api.store()
+    assert client.get(f"{url}.csv", headers=other["headers"]).status_code == 404

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from castcart.accounts.service import shopper_principal
-from castcart.analytics import dashboard
+from castcart.analytics import dashboard, export
 from castcart.analytics.errors import AnalyticsErrorCode
 from castcart.analytics.queries import DASHBOARD_QUERIES
 from castcart.analytics.recorder import Analytics
@@ -155,3 +155,26 @@ async def show_figure(
     analytics = analytics_of(ctx)
     rows = await run_in_threadpool(analytics.query, name, store_id=staff.store_id, show_id=show_id)
     return {"name": name, "rows": rows}
+
+
+@router.get(
+    "/api/v1/analytics/shows/{show_id}/events.{fmt}",
+    responses={200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {}}}},
+)
+async def show_events_export(
+    ctx: Ctx, staff: Staff, show_id: ShowId, fmt: Annotated[str, Path(pattern="^(csv|parquet)$")]
+) -> Response:
+    """Every event of the show as CSV or Parquet (columns: docs/analytics.md)."""
+    staff.require("shows.read")
+    await run_in_threadpool(_currency, ctx, staff.store_id, show_id)
+    analytics = analytics_of(ctx)
+    rows = await run_in_threadpool(
+        analytics.query, "events", store_id=staff.store_id, show_id=show_id
+    )
+    name = f"show-{show_id}-events.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        return Response(export.to_csv(rows), media_type="text/csv", headers=headers)
+    return Response(
+        export.to_parquet(rows), media_type="application/vnd.apache.parquet", headers=headers
+    )

@@ -29,7 +29,7 @@ from typing import Any, cast
 import sqlglot
 from sqlglot import exp
 
-from castcart.analytics.schema import TABLE
+from castcart.analytics.schema import COLUMNS, TABLE
 
 SHOW = f"FROM {TABLE} WHERE store_id = :store_id AND show_id = :show_id"
 ROOM_KINDS = "('session_start', 'heartbeat', 'session_end')"
@@ -224,6 +224,9 @@ GROUP BY model, source
 ORDER BY model, revenue DESC, source
 """,
 }
+
+# every event of a show, for the CSV / Parquet export (not a dashboard figure)
+SQL["events"] = f"SELECT {', '.join(COLUMNS)} {SHOW} ORDER BY at_ms, id"
 
 DASHBOARD_QUERIES = (
     "summary",
