@@ -70,6 +70,15 @@ def test_shopper_buys_and_the_console_dashboard_shows_the_order_within_5_s(
     console.locator("#cc-analytics [data-step=paid]", has_text="1 (").wait_for(timeout=20_000)
     # two clicks on the card: its title, then its add-to-cart button
     assert console.locator("#cc-analytics [data-figure=product_clicks]").inner_text() == "2"
+    # GA4's e-commerce schema on the page's dataLayer (analytics allowed)
+    pushed = shop.evaluate(
+        "() => (window.dataLayer || []).filter((e) => e.event).map((e) => e.event)"
+    )
+    assert {"view_item", "add_to_cart", "purchase"} <= set(pushed), pushed
+    purchase = shop.evaluate("() => window.dataLayer.filter((e) => e.event === 'purchase')[0]")
+    assert purchase["ecommerce"]["currency"] == "EUR"
+    assert purchase["ecommerce"]["value"] > 0
+    assert purchase["ecommerce"]["items"][0]["quantity"] == 1
     console.screenshot(path=str(artifacts / "console-analytics.png"), full_page=True)
     for watch in (host, shopper):
         assert not watch.problems, watch.problems
