@@ -21,7 +21,7 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: ["shop", "console", "admin", "login", "slip", "order"].map((n) => resolve(here, `src/${n}.js`)),
+  entryPoints: ["shop", "console", "admin", "login", "slip", "order", "shows"].map((n) => resolve(here, `src/${n}.js`)),
   outdir,
   format: "esm",
   splitting: true,

@@ -30,6 +30,7 @@ DOMAINS = (
     "notifications",
     "analytics",
     "provenance",
+    "audience",
     "pages",  # last: the pages' routes are the most general
 )
 

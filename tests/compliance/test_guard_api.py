@@ -49,7 +49,7 @@ def test_script_review_per_market_with_spans_and_facts(api: Api) -> None:
             "markets": ["US"],
         },
     )
-    assert clean == {"findings": [], "fact_findings": []}
+    assert clean == {"findings": [], "fact_findings": [], "cleared": []}
     bad = api.client.post(
         f"/api/v1/shows/{show['id']}/script-review",
         headers=store["headers"],

@@ -1,4 +1,4 @@
-// Merchant admin: catalog (with translations), shows, coupons, orders — all through the
+// Merchant admin: catalog (with translations), shows, coupons, orders, claim evidence — all through the
 // staff API with the session cookie + CSRF header.
 
 import { mountDashboard } from "./lib/analytics.js";
@@ -303,7 +303,8 @@ function findingItem(f, productId) {
     f.suggestion ? h("p", { class: "hint" }, f.suggestion) : null,
   );
   if (f.status === "resolved") {
-    item.append(h("p", { class: "resolved" }, t("admin.finding_resolved", { note: f.note })));
+    const byEvidence = (f.resolved_by || "").startsWith("evidence:");
+    item.append(h("p", { class: "resolved" }, t(byEvidence ? "admin.finding_substantiated" : "admin.finding_resolved", { note: f.note })));
     return item;
   }
   const id = `cc-finding-note-${f.id}`;
@@ -726,7 +727,78 @@ async function orderDetail(id) {
   }
 }
 
-const loaders = { catalog: loadProducts, shows: loadShows, coupons: loadCoupons, orders: loadOrders };
+// ---- claim evidence: substantiation records for comparisons ("cheaper than on Amazon") ----
+async function loadEvidence() {
+  try {
+    if (!products.length) products = await api("GET", "/api/v1/products?limit=200");
+    const select = $("#cc-evidence-product");
+    const chosen = select.value;
+    select.replaceChildren(select.options[0], ...products.map((p) => h("option", { value: p.id }, titleOf(p))));
+    select.value = chosen;
+    const records = await api("GET", "/api/v1/claim-evidence");
+    const productTitle = (id) => {
+      const p = products.find((x) => x.id === id);
+      return p ? titleOf(p) : t("admin.evidence_all_products");
+    };
+    $("#cc-evidence").replaceChildren(
+      ...(records.length
+        ? records.map((r) => {
+            const revoke = h("button", { type: "button", class: "small", "aria-label": `${t("admin.evidence_revoke")}: ${r.claim}` }, t("admin.evidence_revoke"));
+            revoke.addEventListener("click", async () => {
+              clearError(errorBox);
+              try {
+                await api("DELETE", `/api/v1/claim-evidence/${encodeURIComponent(r.id)}`);
+                notice(t("admin.saved"));
+                loadEvidence();
+              } catch (err) {
+                fail(err);
+              }
+            });
+            const backing = [r.evidence_text, r.url ? h("a", { href: r.url, rel: "noopener noreferrer", target: "_blank" }, r.url) : null, r.file_ref ? h("code", {}, r.file_ref) : null].filter(Boolean);
+            return h(
+              "tr",
+              { dataset: { evidenceId: r.id } },
+              h("td", {}, h("q", { dir: "auto" }, r.claim)),
+              h("td", {}, productTitle(r.product_id)),
+              h("td", {}, ...backing.flatMap((part, i) => (i ? [h("br"), part] : [part]))),
+              h("td", {}, dateTime(r.valid_until)),
+              h("td", {}, revoke),
+            );
+          })
+        : [h("tr", {}, h("td", { colspan: 5 }, t("admin.evidence_none")))]),
+    );
+  } catch (err) {
+    fail(err);
+  }
+}
+
+$("#cc-evidence-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearError(errorBox);
+  notice("");
+  const body = {
+    claim: $("#cc-evidence-claim").value.trim(),
+    evidence_text: $("#cc-evidence-text").value.trim(),
+    // the end of the chosen day, in UTC
+    valid_until: `${$("#cc-evidence-until").value}T23:59:59Z`,
+  };
+  const product = $("#cc-evidence-product").value;
+  if (product) body.product_id = product;
+  const url = $("#cc-evidence-url").value.trim();
+  if (url) body.url = url;
+  const file = $("#cc-evidence-file").value.trim();
+  if (file) body.file_ref = file;
+  try {
+    await api("POST", "/api/v1/claim-evidence", { body });
+    event.target.reset();
+    notice(t("admin.evidence_saved"));
+    loadEvidence();
+  } catch (err) {
+    fail(err);
+  }
+});
+
+const loaders = { catalog: loadProducts, shows: loadShows, coupons: loadCoupons, orders: loadOrders, evidence: loadEvidence };
 resetProductForm();
 const initial = document.getElementById(`tab-${location.hash.slice(1)}`) || tabs[0];
 selectTab(initial);

@@ -917,9 +917,13 @@ if (iftarEl) {
 renderCards();
 setStatus(showData.show.status);
 startVideo();
+if (boot.replay) {
+  // the replay: chapters on the seek bar, the product card follows the playhead
+  import("./lib/replay.js").then(({ followReplay }) => followReplay(video, boot.replay, setPinned));
+}
 ensureShopper()
   .then(async () => {
-    live.connect();
+    if (!boot.replay) live.connect(); // a replay has no room to join
     loadEngagement();
     const cart = await shopApi("GET", "/cart");
     cartAttached = cart.show_id === showId;

@@ -1,5 +1,7 @@
 // castcart embed: <script src="https://shop.example/widget.js" async></script>
 //                 <castcart-show store="my-store" show="SHOW_ID" lang="es"></castcart-show>
+//                 <castcart-show store="my-store" show="SHOW_ID" mode="replay"></castcart-show>
+//                 <castcart-shows store="my-store"></castcart-shows>  (upcoming + replays)
 //
 // The element frames castcart's own shopper page (?embed=1): the shopper's token, chat and
 // checkout stay on castcart's origin under its strict CSP, the host site's scripts and
@@ -18,7 +20,7 @@ import { frameHeight } from "./lib/size.js";
 
   class CastcartShow extends HTMLElement {
     static get observedAttributes() {
-      return ["store", "show", "lang", "country", "height"];
+      return ["store", "show", "lang", "country", "height", "mode"];
     }
 
     connectedCallback() {
@@ -57,12 +59,18 @@ import { frameHeight } from "./lib/size.js";
       const store = this.getAttribute("store") || "";
       const show = this.getAttribute("show") || "";
       const root = this.shadowRoot || this.attachShadow({ mode: "open" });
-      if (!SLUG.test(store) || !ID.test(show)) {
-        root.replaceChildren(document.createTextNode("castcart: set store and show attributes"));
+      const list = this.constructor.listsShows === true;
+      if (!SLUG.test(store) || (!list && !ID.test(show))) {
+        root.replaceChildren(document.createTextNode(`castcart: set store${list ? "" : " and show"} attributes`));
         this.frame = null;
         return;
       }
-      const url = new URL(`/s/${store}/shows/${show}`, origin);
+      const path = list
+        ? `/s/${store}/shows`
+        : this.getAttribute("mode") === "replay"
+          ? `/s/${store}/replays/${show}`
+          : `/s/${store}/shows/${show}`;
+      const url = new URL(path, origin);
       url.searchParams.set("embed", "1");
       for (const name of ["lang", "country"]) {
         const value = this.getAttribute(name);
@@ -86,5 +94,11 @@ import { frameHeight } from "./lib/size.js";
     }
   }
 
+  // the store's shows page: upcoming shows with "remind me", and the replays
+  class CastcartShows extends CastcartShow {
+    static listsShows = true;
+  }
+
   if (!customElements.get("castcart-show")) customElements.define("castcart-show", CastcartShow);
+  if (!customElements.get("castcart-shows")) customElements.define("castcart-shows", CastcartShows);
 })();

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from castcart.accounts.models import Store
 from castcart.accounts.service import get_store
-from castcart.catalog import findings, images, service
+from castcart.catalog import evidence, findings, images, prices, service
 from castcart.catalog.description_check import check_descriptions
 from castcart.catalog.models import Product
 from castcart.catalog.schemas import (
@@ -27,7 +27,9 @@ from castcart.catalog.schemas import (
     WarehouseIn,
     WarehouseOut,
 )
+from castcart.compliance import PriceHistory
 from castcart.compliance.restricted import restricted_markets, restrictions
+from castcart.compliance.substantiation import CLEARABLE
 from castcart.core.errors import NotFoundError
 from castcart.core.validation import known_country
 from castcart.web.deps import Ctx, PublicStore, Staff
@@ -65,11 +67,40 @@ def allowed_in(product: Product, country: str | None) -> bool:
 
 
 def _check(session: Session, store_id: str, product: Product) -> list[dict[str, Any]]:
-    """Check the copy against the store's home-market rules and keep the findings."""
+    """Check the copy against the store's home-market rules and keep the findings (those a
+    substantiation record backs are resolved with it cited)."""
     store = session.get(Store, store_id)
-    found = check_descriptions(product, store.country) if store is not None else []
+    found = (
+        check_descriptions(
+            product,
+            store.country,
+            evidence.records(session, store_id),
+            prices=_copy_prices(session, product),
+        )
+        if store is not None
+        else []
+    )
     findings.sync(session, product, found)
     return found
+
+
+def _copy_prices(session: Session, product: Product) -> PriceHistory | None:
+    """The history a price reference in the copy is judged on: the first variant's (the
+    copy names one price; a product whose variants differ in price is judged on its first)."""
+    if not product.variants:
+        return None
+    points = prices.price_points(session, [product.variants[0].id])
+    return PriceHistory(points=points) if points else None
+
+
+def recheck_products(session: Session, store_id: str, product_id: str | None) -> None:
+    """Re-check the copy a substantiation record concerns: its product, or (a store-wide
+    record) every product with a finding a record could clear."""
+    if product_id is not None:
+        _check(session, store_id, service.get_product(session, store_id, product_id))
+        return
+    for pid in findings.products_with(session, store_id, sorted(CLEARABLE)):
+        _check(session, store_id, service.get_product(session, store_id, pid))
 
 
 def _checked(session: Session, store_id: str, product: Product) -> ProductOut:
@@ -104,7 +135,11 @@ def create_product(ctx: Ctx, staff: Staff, data: ProductIn) -> ProductOut:
     staff.require("catalog.write")
     with ctx.unit_of_work() as (session, _):
         product = service.create_product(
-            session, staff.store_id, _store_currency(session, staff.store_id), data
+            session,
+            staff.store_id,
+            _store_currency(session, staff.store_id),
+            data,
+            actor=f"staff:{staff.user_id}",
         )
         return _checked(session, staff.store_id, product)
 
@@ -170,7 +205,12 @@ def add_variant(ctx: Ctx, staff: Staff, product_id: ObjectId, data: VariantIn) -
     staff.require("catalog.write")
     with ctx.unit_of_work() as (session, _):
         variant = service.add_variant(
-            session, staff.store_id, _store_currency(session, staff.store_id), product_id, data
+            session,
+            staff.store_id,
+            _store_currency(session, staff.store_id),
+            product_id,
+            data,
+            actor=f"staff:{staff.user_id}",
         )
         return service.variant_out(variant, [])
 
@@ -179,7 +219,9 @@ def add_variant(ctx: Ctx, staff: Staff, product_id: ObjectId, data: VariantIn) -
 def update_variant(ctx: Ctx, staff: Staff, variant_id: ObjectId, data: VariantPatch) -> VariantOut:
     staff.require("catalog.write")
     with ctx.unit_of_work() as (session, _):
-        variant = service.update_variant(session, staff.store_id, variant_id, data)
+        variant = service.update_variant(
+            session, staff.store_id, variant_id, data, actor=f"staff:{staff.user_id}"
+        )
         stock = service.stock_for_variants(session, [variant.id])[variant.id]
         return service.variant_out(variant, stock)
 

@@ -3,7 +3,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from castcart.core.clock import utcnow
@@ -155,3 +164,64 @@ class ProductFinding(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PriceChange(Base):
+    """One price a variant was offered at, and when: the price history that price references
+    ("was €99, now €49", "lowest price this year") are judged against.
+
+    ``kind``: ``list`` (the catalog price; open until the next change), ``live`` (a show-only
+    price: ``starts_at`` is set when the show goes live, ``ends_at`` when it is replaced or the
+    show ends; both null while the show has not started), ``flash`` (a flash sale's window).
+    ``markets``: the ISO countries the price was offered in (comma-separated; empty = every
+    market the store sells to) — a live price applies to the show's target markets only.
+    Rows are never updated except to close their window, and never deleted with the show.
+    """
+
+    __tablename__ = "price_changes"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="price_change_non_negative"),
+        Index("ix_price_changes_variant_starts", "variant_id", "starts_at"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[str] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[int] = mapped_column(Integer)  # minor units of `currency`
+    currency: Mapped[str] = mapped_column(String(3))
+    previous_amount: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # the show a live or flash price belonged to (no foreign key: the history outlives it)
+    show_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    flash_sale_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    markets: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    # "" for a recorded change; "backfill" for the price a variant had when history began
+    note: Mapped[str] = mapped_column(String(40), default="", server_default="")
+
+
+class ClaimEvidence(Base):
+    """A merchant's substantiation for a comparative or superlative claim ("cheaper than on
+    Amazon", "better than any other brand"): what backs it (text, a URL, a file reference),
+    until when, for which product and markets. A finding on a line that makes the claim is
+    cleared with this record cited while it is valid; revoked records stay for the audit."""
+
+    __tablename__ = "claim_evidence"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[str | None] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    claim: Mapped[str] = mapped_column(String(300))
+    evidence_text: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    file_ref: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    markets: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

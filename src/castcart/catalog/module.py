@@ -9,5 +9,6 @@ MODULE = DomainModule(
         "castcart.catalog.api:router",
         "castcart.catalog.api:shop_router",
         "castcart.catalog.api:image_router",
+        "castcart.catalog.claims_api:router",
     ),
 )

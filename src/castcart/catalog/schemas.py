@@ -217,3 +217,107 @@ class StockIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quantity: Annotated[int, Field(strict=True, ge=0, le=10**9)]
+
+
+class ClaimEvidenceIn(BaseModel):
+    """A substantiation record for a comparative or superlative claim."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claim: Annotated[str, StringConstraints(min_length=3, max_length=300, strip_whitespace=True)]
+    product_id: Annotated[str, StringConstraints(max_length=32)] | None = None
+    evidence_text: Annotated[str, StringConstraints(max_length=5000, strip_whitespace=True)] = ""
+    url: HttpUrl | None = None
+    file_ref: (
+        Annotated[
+            str,
+            StringConstraints(
+                min_length=1, max_length=500, strip_whitespace=True, pattern=r"^[^\x00-\x1f]+$"
+            ),
+        ]
+        | None
+    ) = None
+    valid_until: datetime
+    markets: Annotated[list[CountryCode], Field(max_length=40)] = []
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, value: HttpUrl | None) -> HttpUrl | None:
+        if value is not None and len(str(value)) > 2000:
+            raise ValueError("URL longer than 2000 characters")
+        return value
+
+    @field_validator("valid_until")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("valid_until needs a time zone (e.g. 2027-01-31T23:59:00Z)")
+        return value
+
+
+class ClaimEvidenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    product_id: str | None
+    claim: str
+    evidence_text: str
+    url: str | None
+    file_ref: str | None
+    markets: list[str]
+    valid_until: datetime
+    created_by: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @field_validator("markets", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [m for m in value.split(",") if m]
+        return value
+
+
+class PriceChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    variant_id: str
+    kind: str  # list | live | flash
+    amount: int  # minor units of `currency`
+    currency: str
+    previous_amount: int | None
+    show_id: str | None
+    flash_sale_id: str | None
+    markets: list[str]  # empty: every market
+    starts_at: datetime | None  # null: a live price waiting for its show to go live
+    ends_at: datetime | None  # null: still offered
+    recorded_at: datetime
+    actor: str | None
+    note: str
+
+    @field_validator("markets", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [m for m in value.split(",") if m]
+        return value
+
+
+class PriceFactsOut(BaseModel):
+    """What the recorded history says now in one market (minor units)."""
+
+    market: str | None
+    current: int | None
+    reduction_since: datetime | None  # when the price now applied began
+    lowest_30d: int | None  # lowest price applied in the 30 days before that
+    lowest_30d_from: datetime | None
+    lowest_30d_to: datetime | None
+    recorded_since: datetime | None
+
+
+class PriceHistoryOut(BaseModel):
+    variant_id: str
+    currency: str
+    facts: PriceFactsOut
+    changes: list[PriceChangeOut]

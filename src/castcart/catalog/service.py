@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from castcart.catalog import prices
 from castcart.catalog.models import (
     Product,
     ProductImage,
@@ -95,7 +96,9 @@ def _check_unique_locales(translations: Sequence[object]) -> None:
         raise ConflictError("one translation per locale", code="duplicate_locale")
 
 
-def create_product(session: Session, store_id: str, currency: str, data: ProductIn) -> Product:
+def create_product(
+    session: Session, store_id: str, currency: str, data: ProductIn, *, actor: str | None = None
+) -> Product:
     if session.scalar(
         select(Product.id).where(Product.store_id == store_id, Product.handle == data.handle)
     ):
@@ -111,6 +114,9 @@ def create_product(session: Session, store_id: str, currency: str, data: Product
     ]
     product.variants = [_new_variant(store_id, currency, v) for v in data.variants]
     session.add(product)
+    session.flush()
+    for variant in product.variants:
+        prices.record_list_price(session, variant, actor=actor)
     session.flush()
     # Reload the collections so the response lists them in their canonical order.
     session.expire(product, ["translations", "images", "variants"])
@@ -151,20 +157,38 @@ def update_product(session: Session, store_id: str, product_id: str, data: Produ
 
 
 def add_variant(
-    session: Session, store_id: str, currency: str, product_id: str, data: VariantIn
+    session: Session,
+    store_id: str,
+    currency: str,
+    product_id: str,
+    data: VariantIn,
+    *,
+    actor: str | None = None,
 ) -> Variant:
     product = get_product(session, store_id, product_id)
     _check_skus_free(session, store_id, [data.sku])
     variant = _new_variant(store_id, currency, data)
     product.variants.append(variant)
     session.flush()
+    prices.record_list_price(session, variant, actor=actor)
+    session.flush()
     return variant
 
 
-def update_variant(session: Session, store_id: str, variant_id: str, data: VariantPatch) -> Variant:
+def update_variant(
+    session: Session,
+    store_id: str,
+    variant_id: str,
+    data: VariantPatch,
+    *,
+    actor: str | None = None,
+) -> Variant:
+    """Change a variant; a new price is kept in the price history (the old one ends now)."""
     variant = get_variant(session, store_id, variant_id)
-    if data.price_amount is not None:
+    if data.price_amount is not None and data.price_amount != variant.price_amount:
+        previous = variant.price_amount
         variant.price_amount = data.price_amount
+        prices.record_list_price(session, variant, previous=previous, actor=actor)
     if data.options is not None:
         variant.options = data.options
     if data.weight_grams is not None:

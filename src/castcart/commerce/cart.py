@@ -16,7 +16,7 @@ from castcart.commerce.pricing import PriceOptions, unit_price
 from castcart.commerce.schemas import CartLineOut, CartOut, CartPatch
 from castcart.compliance.restricted import restrictions
 from castcart.core.errors import NotFoundError, UnprocessableError
-from castcart.shows.lifecycle import is_on_air
+from castcart.shows.lifecycle import ShowStatus, is_on_air
 from castcart.shows.models import FlashSale, LivePrice, Show
 from castcart.shows.service import active_flash_sale, get_show
 
@@ -34,11 +34,19 @@ def price_for(
     session: Session, show: Show | None, variant: Variant, at: datetime, *, use_flash: bool = True
 ) -> LinePrice:
     """Live and flash prices only count while the show is on air (live, or briefly
-    interrupted while the encoder reconnects). Once a flash sale's cap is reached the
-    variant sells at its normal (live or list) price again."""
+    interrupted while the encoder reconnects); on the replay of an ended show the live
+    prices count only when the seller kept them (``replay_keeps_live_prices``), flash
+    sales never. Once a flash sale's cap is reached the variant sells at its normal (live
+    or list) price again."""
     live_price: int | None = None
     flash: FlashSale | None = None
-    if show is not None and is_on_air(show.status):
+    if show is not None and show.status == ShowStatus.ENDED and show.replay_keeps_live_prices:
+        live_price = session.scalar(
+            select(LivePrice.price_amount).where(
+                LivePrice.show_id == show.id, LivePrice.variant_id == variant.id
+            )
+        )
+    elif show is not None and is_on_air(show.status):
         live_price = session.scalar(
             select(LivePrice.price_amount).where(
                 LivePrice.show_id == show.id, LivePrice.variant_id == variant.id

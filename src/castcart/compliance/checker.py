@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from castcart.compliance import price_reference
 from castcart.compliance.rules import (
     CompiledRule,
     Lexicon,
@@ -166,6 +167,7 @@ def _finding(
     end: int,
     severity: Severity | None = None,
     extra: str = "",
+    evidence: Mapping[str, Any] | None = None,
 ) -> Finding:
     return Finding(
         category=cr.rule.category,
@@ -176,6 +178,7 @@ def _finding(
         suggestion=_suggest(cr, doc, extra),
         source=cr.rule.source,
         matched=doc.text[start:end],
+        evidence=evidence,
     )
 
 
@@ -365,30 +368,74 @@ def _price(raw: str | None) -> Decimal | None:
     return value
 
 
+def _period(kind: str, groups: Mapping[str, str | None]) -> str:
+    """Which period a "lowest price …" claim speaks of: ever, year, month or N days."""
+    if kind == "lowest_ever":
+        return "ever"
+    if groups.get("days"):
+        n = parse_count(groups["days"] or "", {})
+        return f"{n}d" if n else "30d"
+    if groups.get("month"):
+        return "month"
+    if groups.get("week"):
+        return "week"
+    return "year"
+
+
+def _judge_recorded(
+    cr: CompiledRule,
+    kind: str,
+    groups: Mapping[str, str | None],
+    ctx: CheckContext,
+    facts: price_reference.Facts,
+) -> price_reference.Verdict | None:
+    """A price claim against the recorded price history (None: nothing to judge)."""
+    regime = cr.rule.price_basis
+    if kind in {"percent_off", "half_price"}:
+        pct = Decimal(50) if kind == "half_price" else _price(groups.get("pct"))
+        return None if pct is None else price_reference.judge_percent(pct, facts, regime)
+    if kind in {"lowest_ever", "lowest_period"}:
+        return price_reference.judge_lowest(_period(kind, groups), facts, timezone=ctx.timezone)
+    ref = _price(groups.get("ref"))
+    if ref is None:
+        return price_reference.Verdict(False, "The reference price could not be read.")
+    return price_reference.judge_reference(ref, facts, regime)
+
+
 def _detect_price(cr: CompiledRule, doc: _Doc) -> Iterator[Finding]:
     ctx = doc.context
     hist = ctx.price_history if ctx is not None else None
+    facts: price_reference.Facts | None = None
     for kind, m in _matches(cr, doc):
         s, e = m.span()
         sentence = doc.sentence(s, e)
         if doc.gram.price_basis_stated and doc.gram.price_basis_stated.search(sentence):
             continue  # "lowest price of the last 30 days: €59" states the lawful basis
         groups = m.groupdict()
+        if ctx is not None and hist is not None and hist.points:
+            if facts is None:
+                facts = price_reference.facts(hist.points, ctx.market, ctx.current_time())
+            verdict = _judge_recorded(cr, kind, groups, ctx, facts)
+            if verdict is not None and not verdict.ok:
+                yield _finding(
+                    cr, doc, s, e, verdict.severity, verdict.message, dict(verdict.evidence)
+                )
+            continue
         basis: Decimal | None = None
         if hist is not None:
             if cr.rule.price_basis == "lowest_30d":
                 basis = hist.lowest_30d
             else:
                 basis = hist.regular if hist.regular is not None else hist.lowest_30d
-        if kind == "percent_off":
-            pct = _price(groups.get("pct"))
+        if kind in {"percent_off", "half_price"}:
+            pct = Decimal(50) if kind == "half_price" else _price(groups.get("pct"))
             if hist is None or basis is None or hist.current is None or pct is None:
                 continue  # a plain percentage cannot be judged without price facts
             actual = (basis - hist.current) / basis * 100 if basis else Decimal(0)
             if pct > actual + 1:
                 yield _finding(cr, doc, s, e, None, _msg(doc, "price_basis", basis=basis))
             continue
-        if kind == "lowest_ever":
+        if kind in {"lowest_ever", "lowest_period"}:
             if hist is None or hist.current is None:
                 yield _finding(cr, doc, s, e, "low", _msg(doc, "unverifiable"))
                 continue

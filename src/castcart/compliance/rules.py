@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Final
 
+from castcart.compliance.price_reference import REGIMES as PRICE_REGIMES
 from castcart.compliance.text import normalize
 from castcart.compliance.values import CATEGORIES, SEVERITIES, ComplianceInputError, Severity
 
@@ -32,7 +33,7 @@ _MARKET_ALIASES: Final[dict[str, str]] = {
     "usa": "us",
     "ca": "us",
 }
-# Member states without a pack of their own fall back to the EU pack.
+# Member states (and EEA states) without a pack of their own fall back to the EU pack.
 _EU_MEMBERS: Final[frozenset[str]] = frozenset(
     [
         "at",
@@ -60,6 +61,11 @@ _EU_MEMBERS: Final[frozenset[str]] = frozenset(
         "si",
         "es",
         "se",
+        # EEA states outside the EU apply the same consumer acquis (UCPD, the Price
+        # Indication Directive with its Omnibus 30-day rule) through the EEA Agreement
+        "is",
+        "li",
+        "no",
     ]
 )
 
@@ -178,6 +184,9 @@ def _parse_rule(raw: Mapping[str, Any], market: str) -> Rule:
     detect = raw.get("detect", {})
     patterns_raw = raw.get("patterns", {})
     suggestion = raw.get("suggestion", {})
+    price_basis = str(detect.get("price_basis", "lowest_30d"))
+    if price_basis not in PRICE_REGIMES:
+        raise ValueError(f"rule {rid}: unknown price_basis {price_basis!r}")
     if not isinstance(suggestion, Mapping) or "en" not in suggestion:
         raise ValueError(f"rule {rid}: needs an English suggestion at least")
     return Rule(
@@ -195,7 +204,7 @@ def _parse_rule(raw: Mapping[str, Any], market: str) -> Rule:
         suggestion={str(k): str(v) for k, v in suggestion.items()},
         replaces=_tuple_of_str(raw.get("replaces"), rid),
         allow_evidence=bool(detect.get("allow_evidence", True)),
-        price_basis=str(detect.get("price_basis", "lowest_30d")),
+        price_basis=price_basis,
         notice_ok=bool(detect.get("notice_ok", False)),
     )
 

@@ -6,11 +6,13 @@ review endpoint or a batch job alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal
+
+from castcart.compliance.price_reference import PricePoint
 
 Severity = Literal["low", "medium", "high"]
 SEVERITIES: Final[tuple[Severity, ...]] = ("low", "medium", "high")
@@ -49,6 +51,9 @@ class Finding:
     suggestion: str
     source: str = ""
     matched: str = ""
+    #: The facts that decided a judged claim (price references: claimed reference, lowest
+    #: 30-day price, the dates; cleared comparisons: the evidence record cited).
+    evidence: Mapping[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The CLI / API shape (the public contract: six keys)."""
@@ -111,6 +116,10 @@ class PriceHistory:
     #: Lowest price ever recorded, to judge "lowest price ever" claims.
     all_time_low: Decimal | None = None
     currency: str | None = None
+    #: The recorded price history (every price offered, when, where): when given, price
+    #: references are judged against it (``castcart.compliance.price_reference``). Read only
+    #: when a price claim is found, so a lazy sequence can defer the database read.
+    points: Sequence[PricePoint] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,14 +178,16 @@ class CheckContext:
             current = _dec(ph_map.get("current", data.get("current_price")))
             regular = _dec(ph_map.get("regular", data.get("regular_price")))
             all_time = _dec(ph_map.get("all_time_low", data.get("all_time_low")))
+            points = _points(ph_map.get("points"))
             history = None
-            if any(v is not None for v in (lowest, current, regular, all_time)):
+            if points or any(v is not None for v in (lowest, current, regular, all_time)):
                 history = PriceHistory(
                     lowest_30d=lowest,
                     current=current,
                     regular=regular,
                     all_time_low=all_time,
                     currency=_str(ph_map.get("currency", data.get("currency"))),
+                    points=points,
                 )
             attrs = data.get("product_attributes") or {}
             if not isinstance(attrs, Mapping):
@@ -223,6 +234,38 @@ def _dt(value: Any) -> datetime | None:
         raise ComplianceInputError("invalid_context", "times must be ISO 8601 strings")
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _points(raw: Any) -> tuple[PricePoint, ...]:
+    """``[{"amount", "starts_at", "ends_at"?, "kind"?, "markets"?}]`` as price points."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ComplianceInputError("invalid_context", "price_history.points must be a list")
+    out = []
+    for item in raw:
+        if not isinstance(item, Mapping):
+            raise ComplianceInputError("invalid_context", "a price point must be an object")
+        amount = _dec(item.get("amount"))
+        starts = _dt(item.get("starts_at"))
+        if amount is None or starts is None:
+            raise ComplianceInputError(
+                "invalid_context", "a price point needs amount and starts_at"
+            )
+        markets = item.get("markets") or []
+        if not isinstance(markets, list):
+            raise ComplianceInputError("invalid_context", "price point markets must be a list")
+        out.append(
+            PricePoint(
+                amount=amount,
+                starts_at=starts,
+                ends_at=_dt(item.get("ends_at")),
+                kind=str(item.get("kind", "list")),
+                markets=frozenset(str(m).upper() for m in markets),
+                currency=_str(item.get("currency")),
+            )
+        )
+    return tuple(out)
 
 
 def _int(value: Any) -> int | None:

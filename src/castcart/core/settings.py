@@ -131,6 +131,18 @@ class Settings(BaseSettings):
     analytics_consent_ttl_seconds: float = Field(default=30.0, ge=0)  # consent cache
     notifications_max_attempts: int = Field(default=10, ge=1)
 
+    # Show reminders and replays (castcart.audience, docs/audience.md). Reminder mails use
+    # the SMTP settings above; Web Push needs a VAPID key (`castcart audience vapid-keys`).
+    vapid_private_key_file: Path | None = None  # PEM written by `castcart audience vapid-keys`
+    vapid_subject: str = ""  # mailto: or https: contact for push services; empty: smtp_from
+    reminders_in_app: bool = (
+        True  # the app sends reminders itself (else `castcart worker reminders`)
+    )
+    reminders_poll_seconds: float = Field(default=30.0, gt=0)
+    reminders_max_attempts: int = Field(default=6, ge=1)
+    reminders_retry_seconds: float = Field(default=30.0, gt=0)  # doubles per failure
+    replay_sweep_seconds: float = Field(default=3600.0, gt=0)  # replay retention sweep
+
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Settings:
         if self.failpoints.strip():

@@ -13,6 +13,7 @@ class MediaErrorCode(StrEnum):
     MEDIA_NOT_FOUND = "media_not_found"
     SHOW_ENDED = "show_ended"
     SHOW_NOT_FOUND = "show_not_found"
+    SHOW_NOT_ENDED = "show_not_ended"
     STREAM_NOT_LIVE = "stream_not_live"
     STREAM_PUBLISHING = "stream_publishing"
     UNKNOWN_STREAM = "unknown_stream"

@@ -45,3 +45,17 @@ class StreamSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     end_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class ReplayDeletion(Base):
+    """A show whose replay was deleted (by the seller, or its retention ran out): its media
+    folder is gone and ``hls_url`` is null from then on."""
+
+    __tablename__ = "media_replay_deletions"
+
+    show_id: Mapped[str] = mapped_column(
+        ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True
+    )
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))  # seller | retention
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -142,3 +142,21 @@ def master_variants(text: str) -> list[dict[str, str]]:
         uri = next((u for u in lines[i + 1 :] if u and not u.startswith("#")), "")
         variants.append({k: v.strip('"') for k, v in attributes.items()} | {"URI": uri})
     return variants
+
+
+def duration_seconds(media_dir: Path, show_id: str) -> float:
+    """Length of the recording: the sum of ``#EXTINF`` of the first rendition (0 if none)."""
+    for playlist in variant_playlists(media_dir, show_id):
+        try:
+            text = playlist.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith("#EXTINF:"):
+                try:
+                    total += float(line[len("#EXTINF:") :].split(",")[0])
+                except ValueError:
+                    continue
+        return total
+    return 0.0

@@ -4,6 +4,7 @@ publisher sessions, and the show transitions they drive through the shows servic
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from castcart.events.types import StreamStarted
 from castcart.media import playlists
 from castcart.media.errors import MediaErrorCode
 from castcart.media.ffmpeg import RTMP_APP, parse_ports
-from castcart.media.models import MediaIngest, StreamSession
+from castcart.media.models import MediaIngest, ReplayDeletion, StreamSession
 from castcart.media.rtmp import PublishRefusedError
 from castcart.media.state import StreamState, grace_expired, on_publish, on_unpublish, stream_state
 from castcart.shows import service as shows
@@ -74,9 +75,43 @@ def has_stream(session: Session, show_id: str) -> bool:
 
 
 def hls_url_for(session: Session, settings: Settings, show_id: str) -> str | None:
-    if not has_stream(session, show_id):
+    if not has_stream(session, show_id) or replay_deleted(session, show_id):
         return None
     return playlists.hls_url(settings.media_public_url, show_id)
+
+
+def replay_deleted(session: Session, show_id: str) -> bool:
+    return session.get(ReplayDeletion, show_id) is not None
+
+
+def delete_replay(
+    session: Session, settings: Settings, show: Show, *, reason: str, now: datetime
+) -> bool:
+    """Mark an ended show's recording deleted: the show has no ``hls_url`` from then on.
+    After the commit, ``remove_replay_files`` deletes its folder. False when it was
+    deleted before."""
+    if show.status != ShowStatus.ENDED:
+        raise ConflictError(
+            "a show's replay can be deleted once the show has ended",
+            code=MediaErrorCode.SHOW_NOT_ENDED,
+        )
+    if replay_deleted(session, show.id):
+        return False
+    session.add(
+        ReplayDeletion(show_id=show.id, store_id=show.store_id, reason=reason, deleted_at=now)
+    )
+    session.flush()
+    log.info("replay of show %s deleted (%s)", show.id, reason)
+    return True
+
+
+def remove_replay_files(settings: Settings, show_id: str) -> bool:
+    """Delete a show's whole media folder (HLS renditions, captions). False if none."""
+    folder = playlists.show_dir(settings.effective_media_dir, show_id)
+    if not folder.exists():
+        return False
+    shutil.rmtree(folder)
+    return True
 
 
 def sessions(session: Session, show_id: str) -> Sequence[StreamSession]:

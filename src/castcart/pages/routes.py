@@ -8,6 +8,7 @@ inline scripts or handlers, no third-party origins)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
@@ -219,14 +220,61 @@ def shopper_page(
     loc = _locale(request, lang)
     embeddable = embed == 1
     try:
-        with ctx.db.read() as session:
-            store = accounts.get_store_by_slug(session, store_slug)
-        guessed_country, viewer_country, country_notice = _market(
-            loc, country, request.headers.get("accept-language"), store.country
-        )
-        shop_show = shows_api.shop_show(ctx, store, show_id, viewer_country)
+        page = shop_page(ctx, request, loc, store_slug, show_id, country, embeddable)
     except NotFoundError:
         return _not_found(request, loc, embeddable)
+    return render_shop_page(request, loc, page, remember_lang=lang)
+
+
+@dataclass
+class ShopPage:
+    """What the shopper page renders: the template context, its boot block, and the
+    showcase data the cards were made from (the replay page adjusts both)."""
+
+    store: Store
+    show: dict[str, Any]
+    context: dict[str, Any]
+    boot: dict[str, Any]
+    embeddable: bool
+    hls_url: str | None
+    currency: str
+    fx: FxSnapshot
+
+
+def render_shop_page(
+    request: Request, loc: PageLocale, page: ShopPage, *, remember_lang: str | None
+) -> HTMLResponse:
+    return _render(
+        request,
+        "shop_show.html",
+        loc,
+        page.context,
+        embeddable=page.embeddable,
+        media=_media_origin(page.hls_url),
+        remember_lang=remember_lang,
+    )
+
+
+def shop_cards(loc: PageLocale, page: ShopPage, show: dict[str, Any]) -> list[dict[str, Any]]:
+    return _product_cards(loc, page.store, show, page.currency, page.fx)
+
+
+def shop_page(
+    ctx: Ctx,
+    request: Request,
+    loc: PageLocale,
+    store_slug: str,
+    show_id: str,
+    country: str | None,
+    embeddable: bool,
+) -> ShopPage:
+    """The shopper page's data (NotFoundError for an unknown store or show)."""
+    with ctx.db.read() as session:
+        store = accounts.get_store_by_slug(session, store_slug)
+    guessed_country, viewer_country, country_notice = _market(
+        loc, country, request.headers.get("accept-language"), store.country
+    )
+    shop_show = shows_api.shop_show(ctx, store, show_id, viewer_country)
     show = shop_show.model_dump(mode="json")
     market = guessed_country or store.country
     disclosure = _disclosure_view(loc, shop_show.show, market)
@@ -265,29 +313,22 @@ def shopper_page(
         "consent": consent,
         "iftar": iftar,
     }
-    return _render(
-        request,
-        "shop_show.html",
-        loc,
-        {
-            "store": store,
-            "show": show["show"],
-            "cards": _product_cards(loc, store, show, currency, fx),
-            "scheduled": loc.datetime(shop_show.show.scheduled_at, UTC) + " UTC",
-            "hls_url": hls_url,
-            "boot": boot,
-            "embed": embeddable,
-            "countries": _countries(loc),
-            "guessed_country": guessed_country,
-            "country_notice": country_notice,
-            "disclosure": disclosure,
-            "consent": consent,
-            "iftar": iftar,
-        },
-        embeddable=embeddable,
-        media=_media_origin(hls_url),
-        remember_lang=lang,
-    )
+    context = {
+        "store": store,
+        "show": show["show"],
+        "cards": _product_cards(loc, store, show, currency, fx),
+        "scheduled": loc.datetime(shop_show.show.scheduled_at, UTC) + " UTC",
+        "hls_url": hls_url,
+        "boot": boot,
+        "embed": embeddable,
+        "countries": _countries(loc),
+        "guessed_country": guessed_country,
+        "country_notice": country_notice,
+        "disclosure": disclosure,
+        "consent": consent,
+        "iftar": iftar,
+    }
+    return ShopPage(store, show, context, boot, embeddable, hls_url, currency, fx)
 
 
 def _disclosure_view(loc: PageLocale, show: Any, market: str | None) -> dict[str, str] | None:
@@ -546,3 +587,11 @@ def widget_script() -> Response:
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# For the pages other domains serve with the same shell (castcart.audience): the locale a
+# request gets, rendering with the CSP headers, the not-found page.
+locale_for = _locale
+render_page = _render
+not_found_page = _not_found
+media_origin = _media_origin

@@ -212,11 +212,21 @@ class ScriptFindingOut(BaseModel):
     severity: str
     suggestion: str
     excerpt: str
+    # the facts that decided a judged claim: for a price reference the claimed reference,
+    # the lowest price of the 30 days before the reduction, the dates (see docs/compliance.md)
+    evidence: dict[str, Any] | None = None
+
+
+class ClearedFindingOut(ScriptFindingOut):
+    # the claim evidence record that substantiates it (GET /api/v1/claim-evidence)
+    cleared_by: str
 
 
 class ScriptReviewOut(BaseModel):
     findings: list[ScriptFindingOut]
     fact_findings: list[dict[str, Any]]
+    # comparisons and superlatives a valid claim evidence record backs, with the record cited
+    cleared: list[ClearedFindingOut] = []
 
 
 @router.post("/{show_id}/script-review", response_model=ScriptReviewOut)
@@ -230,7 +240,13 @@ def review_script(ctx: Ctx, staff: Staff, show_id: ShowId, data: ScriptReviewIn)
             session, show, data.text, data.lang, data.markets, utcnow()
         )
     return ScriptReviewOut(
-        findings=[ScriptFindingOut(**f.__dict__) for f in findings], fact_findings=facts
+        findings=[
+            ScriptFindingOut(**{k: v for k, v in f.__dict__.items() if k != "cleared_by"})
+            for f in findings
+            if f.cleared_by is None
+        ],
+        fact_findings=facts,
+        cleared=[ClearedFindingOut(**f.__dict__) for f in findings if f.cleared_by is not None],
     )
 
 

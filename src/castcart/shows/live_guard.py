@@ -132,7 +132,9 @@ class LiveGuard:
             lang = checkable_language(line.lang, store.default_locale)
             if not markets or lang is None:
                 return None
-            findings, facts = review_script(session, show, line.text, lang, markets, utcnow())
+            reviewed, facts = review_script(session, show, line.text, lang, markets, utcnow())
+        # a claim the store substantiated (claim evidence) raises no alert
+        findings = [f for f in reviewed if f.cleared_by is None]
         self.checked += 1
         if not findings and not facts:
             return None
@@ -146,6 +148,7 @@ class LiveGuard:
                 "severity": f.severity,
                 "suggestion": f.suggestion,
                 "excerpt": f.excerpt,
+                **({"evidence": f.evidence} if f.evidence else {}),
             }
             for f in findings
         ]

@@ -47,6 +47,10 @@ class Show(Base):
     # a show aimed at a Muslim-majority market in Ramadan may count down to iftar (Maghrib)
     iftar_countdown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the seller keeps the live prices on the replay (else they end with the show)
+    replay_keeps_live_prices: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class ShowProduct(Base):

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from castcart.accounts.service import get_store
+from castcart.catalog import prices as price_history
 from castcart.catalog.models import Product, Variant
 from castcart.catalog.service import get_product, get_variant
 from castcart.compliance import scheduling
@@ -172,6 +173,7 @@ def transition(
         outbox.append(ShowResumed(store_id=store_id, show_id=show.id, at=now))
     elif destination is ShowStatus.LIVE:
         show.started_at = now
+        price_history.show_went_live(session, show.id, now)
         outbox.append(ShowStarted(store_id=store_id, show_id=show.id))
     elif destination is ShowStatus.INTERRUPTED:
         outbox.append(
@@ -179,6 +181,7 @@ def transition(
         )
     elif destination is ShowStatus.ENDED:
         show.ended_at = now
+        price_history.show_ended(session, show.id, now)
         outbox.append(ShowEnded(store_id=store_id, show_id=show.id))
     session.flush()
     return show
@@ -272,8 +275,19 @@ def set_live_prices(
     ]
     session.add_all(rows)
     session.flush()
+    store = get_store(session, store_id)
+    currency = store.currency
+    price_history.record_live_prices(
+        session,
+        store_id=store_id,
+        show_id=show.id,
+        currency=currency,
+        prices=[(r.variant_id, r.price_amount) for r in rows],
+        markets=show_markets(show, store.country),
+        live=show.status in (ShowStatus.LIVE, ShowStatus.INTERRUPTED),
+        actor=actor_id,
+    )
     if outbox is not None:
-        currency = get_store(session, store_id).currency
         outbox.append(
             LivePricesChanged(
                 store_id=store_id,
@@ -326,6 +340,19 @@ def create_flash_sale(
     )
     session.add(sale)
     session.flush()
+    store = get_store(session, store_id)
+    price_history.record_flash_sale(
+        session,
+        store_id=store_id,
+        show_id=show.id,
+        flash_sale_id=sale.id,
+        variant_id=sale.variant_id,
+        currency=store.currency,
+        amount=sale.price_amount,
+        starts_at=sale.starts_at,
+        ends_at=sale.ends_at,
+        markets=show_markets(show, store.country),
+    )
     outbox.append(
         FlashSaleCreated(
             store_id=store_id,
