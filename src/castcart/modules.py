@@ -28,6 +28,7 @@ DOMAINS = (
     "money",
     "payment_methods",
     "notifications",
+    "analytics",
     "provenance",
     "audience",
     "assistant",

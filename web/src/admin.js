@@ -1,6 +1,7 @@
 // Merchant admin: catalog (with translations), shows, coupons, orders, claim evidence — all through the
 // staff API with the session cookie + CSRF header.
 
+import { mountDashboard } from "./lib/analytics.js";
 import { api } from "./lib/api.js";
 import { clearError, reportError, wireLogout } from "./lib/staff.js";
 import { $, $$, boot, currencyDigits, dateTime, h, money, number, pickTranslation, show, t, toMinor } from "./lib/ui.js";
@@ -370,13 +371,29 @@ async function loadShows() {
           h("td", {}, h("a", { href: `/console/shows/${encodeURIComponent(s.id)}` }, s.title)),
           h("td", {}, dateTime(s.scheduled_at)),
           h("td", {}, t(`status.${s.status}`)),
-          h("td", {}, h("a", { href: `/s/${encodeURIComponent(store.slug)}/shows/${encodeURIComponent(s.id)}` }, t("admin.shopper_page"))),
+          h(
+            "td",
+            {},
+            h("a", { href: `/s/${encodeURIComponent(store.slug)}/shows/${encodeURIComponent(s.id)}` }, t("admin.shopper_page")),
+            " ",
+            h("button", { type: "button", class: "small", onclick: () => openAnalytics(s) }, t("analytics.open")),
+          ),
         ),
       ),
     );
   } catch (err) {
     fail(err);
   }
+}
+
+// ---- show analytics: the same dashboard as the console, for any show ----
+let dashboard = null;
+function openAnalytics(s) {
+  if (dashboard) dashboard.stop();
+  $("#cc-show-analytics-name").textContent = s.title;
+  show($("#cc-show-analytics"));
+  const titles = new Map(products.map((p) => [p.id, pickTranslation(p.translations, store.default_locale).title || p.handle]));
+  dashboard = mountDashboard($("#cc-admin-analytics"), s.id, { currency: store.currency, titleOf: (id) => titles.get(id) || id });
 }
 
 // Markets a show can target: those the tax engine and checkout know (routes.CHECKOUT_COUNTRIES).

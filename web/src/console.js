@@ -2,6 +2,7 @@
 // giveaways / quizzes, chat with moderation, compliance alerts, live metrics, orders.
 
 import { api, ApiError } from "./lib/api.js";
+import { mountDashboard } from "./lib/analytics.js";
 import { ChatLog, chatErrorText } from "./lib/chat.js";
 import { Engagement } from "./lib/engagement.js";
 import { LiveChannel } from "./lib/live.js";
@@ -531,3 +532,9 @@ loadStream();
 loadOrders();
 loadQuestions();
 live.connect();
+
+// ---- show analytics (the durable figures, polled: GET /api/v1/analytics/shows/{id}/dashboard) ----
+mountDashboard($("#cc-analytics"), showId, {
+  currency: store.currency,
+  titleOf: (id) => (products.has(id) ? titleOf(products.get(id)) : id),
+});

@@ -2,14 +2,15 @@
 // countdown), engagement widgets, captions, cart and sandbox checkout.
 
 import { api, ApiError } from "./lib/api.js";
+import { Beacon } from "./lib/beacon.js";
 import { ChatLog, chatErrorText } from "./lib/chat.js";
 import { CaptionOverlay } from "./lib/captions.js";
 import { Engagement } from "./lib/engagement.js";
 import { LiveChannel } from "./lib/live.js";
 import { play } from "./lib/player.js";
 import { convertMinor } from "./lib/money.js";
-import { installConsent } from "./lib/consent.js";
-import { $, $$, boot, countdown, h, lang, money, number, pickTranslation, show, t } from "./lib/ui.js";
+import { consent, installConsent } from "./lib/consent.js";
+import { $, $$, boot, countdown, currencyDigits, h, lang, money, number, pickTranslation, show, t } from "./lib/ui.js";
 
 const store = boot.store;
 let showData = boot.show;
@@ -152,6 +153,30 @@ function shown(amountMinor) {
   return converted === null ? [amountMinor, store.currency] : [converted, cur];
 }
 const price = (amountMinor) => money(...shown(amountMinor));
+
+// ---- analytics: the beacon, sending only once the shopper allows analytics ----
+const beacon = new Beacon(`${shopBase}/analytics/beacon`, { showId, embedded: Boolean(boot.embed) });
+// GA4 / GTM: e-commerce events (view_item, add_to_cart, purchase, GA4's schema) pushed to
+// window.dataLayer while analytics is allowed, and to the embedding page's dataLayer through
+// the widget (castcart:datalayer messages), where a store runs its Google tags.
+const minorDigits = (currency) => 10 ** currencyDigits(currency);
+function gaPush(event, ecommerce) {
+  if (!consent.get("analytics")) return;
+  const payload = { event, ecommerce };
+  (window.dataLayer = window.dataLayer || []).push({ ecommerce: null }); // GA4: clear the last one
+  window.dataLayer.push(payload);
+  if (boot.embed && window.parent !== window) window.parent.postMessage({ type: "castcart:datalayer", payload }, "*");
+}
+function gaItem(productId, price, currency, quantity, name) {
+  const major = price / minorDigits(currency);
+  return { item_id: productId, item_name: name || productId, price: major, quantity: quantity || 1 };
+}
+
+// the visitor's choice (lib/consent.js, the banner): send while analytics is allowed
+consent.onChange((state) => {
+  if (state.analytics) ensureShopper().then((s) => beacon.enable(s.token)).catch(() => {});
+  else beacon.disable();
+});
 
 // ---- product cards ----
 const cardsList = $("#cc-products");
@@ -341,6 +366,15 @@ function refreshPrices() {
 function setPinned(productId) {
   for (const card of $$(".card", cardsList)) {
     const pinned = card.dataset.productId === productId;
+    if (!beacon.seen.has(`impression:${card.dataset.productId}`) && consent.get("analytics")) {
+      const product = showData.products.find((p) => p.id === card.dataset.productId);
+      const variant = product && product.variants[0];
+      if (variant) {
+        const name = pickTranslation(product.translations, store.default_locale).title;
+        gaPush("view_item", { currency: store.currency, value: variant.price_amount / minorDigits(store.currency), items: [gaItem(product.id, variant.price_amount, store.currency, 1, name)] });
+      }
+    }
+    beacon.once(`impression:${card.dataset.productId}`, "product_impression", { product_id: card.dataset.productId, detail: "card" });
     card.classList.toggle("is-pinned", pinned);
     if (pinned) card.setAttribute("aria-current", "true");
     else card.removeAttribute("aria-current");
@@ -443,6 +477,13 @@ async function addToCart(button) {
     const quantity = Math.max(1, Math.min(100, Number.parseInt(qty ? qty.value : "1", 10) || 1));
     const cart = await shopApi("POST", "/cart/lines", { body: { variant_id: button.dataset.variantId, quantity } });
     renderCart(cart);
+    const card = button.closest(".card");
+    const product = card && showData.products.find((p) => p.id === card.dataset.productId);
+    const variant = product && product.variants.find((v) => v.id === button.dataset.variantId);
+    if (variant) {
+      const name = pickTranslation(product.translations, store.default_locale).title;
+      gaPush("add_to_cart", { currency: store.currency, value: (variant.price_amount * quantity) / minorDigits(store.currency), items: [gaItem(product.id, variant.price_amount, store.currency, quantity, name)] });
+    }
     orderStatus.textContent = t("shop.added");
   } catch (err) {
     orderStatus.textContent = err.message;
@@ -456,6 +497,8 @@ async function setQuantity(variantId, quantity) {
 }
 
 cardsList.addEventListener("click", (event) => {
+  const card = event.target.closest(".card");
+  if (card) beacon.track("product_click", { product_id: card.dataset.productId, detail: card.classList.contains("is-pinned") ? "pin" : "card" });
   const button = event.target.closest("button.add");
   if (button) addToCart(button);
 });
@@ -665,6 +708,7 @@ async function requote() {
   return q;
 }
 
+quoteForm.addEventListener("submit", () => beacon.once("checkout", "checkout_start", {}));
 quoteForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearFieldErrors();
@@ -746,6 +790,12 @@ async function completeSandbox(outcome) {
       const order = await shopApi("GET", `/orders/${encodeURIComponent(currentOrder.id)}`);
       if (order.status === "paid") {
         orderStatus.textContent = t("shop.order_paid", { number: order.number });
+        gaPush("purchase", {
+          transaction_id: order.number,
+          currency: order.currency,
+          value: order.total_amount / minorDigits(order.currency),
+          items: (order.lines || []).map((l) => gaItem(l.product_id, l.unit_price_amount, order.currency, l.quantity, l.title)),
+        });
         show($("#cc-sandbox"), false);
         // the order page (signed link, the same one the confirmation e-mail carries)
         if (order.order_page_url) {

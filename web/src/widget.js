@@ -31,6 +31,12 @@ import { frameHeight } from "./lib/size.js";
         if (data.type === "castcart:resize" && Number.isFinite(data.height) && !frameHeight(this.getAttribute("height"))) {
           this.frame.style.height = `${Math.max(320, Math.min(4000, Math.ceil(data.height)))}px`;
         }
+        if (data.type === "castcart:datalayer" && data.payload && typeof data.payload.event === "string") {
+          // GA4 e-commerce events of the show (sent only with the viewer's analytics consent)
+          // for the host page's Google tags: view_item, add_to_cart, purchase.
+          (window.dataLayer = window.dataLayer || []).push({ ecommerce: null });
+          window.dataLayer.push(data.payload);
+        }
         if (data.type === "castcart:consent" && data.consent && typeof data.consent === "object") {
           // The viewer's consent inside the frame, for the host page's own scripts:
           // element.consent.analytics, or listen for "castcart:consent" on the element.

@@ -119,6 +119,16 @@ class Settings(BaseSettings):
     smtp_from: str = ""  # "Store <orders@example.com>"; empty: orders@<public host>
     smtp_timeout_seconds: float = Field(default=15.0, gt=0)
     notifications_retry_seconds: float = Field(default=60.0, gt=0)  # pending mails retried
+    # Show analytics (docs/analytics.md): the event store behind the dashboards. "duckdb"
+    # (embedded file, default {data_dir}/analytics.duckdb), "clickhouse" (a chdb directory)
+    # or "postgres" (a URL); "off" records nothing.
+    analytics_backend: Literal["duckdb", "clickhouse", "postgres", "off"] = "duckdb"
+    analytics_location: str = ""  # the file, directory or URL; empty: the default above
+    analytics_flush_seconds: float = Field(default=0.25, gt=0)  # writer batches this often
+    analytics_batch_events: int = Field(default=20_000, ge=1)  # ... or this many at once
+    analytics_queue_events: int = Field(default=2_000_000, ge=1)  # beyond: dropped, counted
+    analytics_heartbeat_seconds: float = Field(default=30.0, gt=0, le=60)  # room beats
+    analytics_consent_ttl_seconds: float = Field(default=30.0, ge=0)  # consent cache
     notifications_max_attempts: int = Field(default=10, ge=1)
 
     # Show reminders and replays (castcart.audience, docs/audience.md). Reminder mails use

@@ -38,6 +38,7 @@ from castcart.accounts.service import (
 from castcart.core.errors import AuthenticationError, DomainError, NotFoundError
 from castcart.moderation import service as moderation
 from castcart.moderation.filters import WordFilterSet
+from castcart.realtime.activity import RoomActivity
 from castcart.realtime.caps import CLOSE_TOO_MANY, SocketCaps
 from castcart.realtime.chat import ChatAssistance, ChatTranslation
 from castcart.realtime.connection import Close, Connection, FrameSink, Viewer
@@ -218,6 +219,7 @@ def realtime_hub(app: FastAPI) -> RealtimeHub:
             cluster=cluster,
             book=book or LocalMetricsBook(),
             assistant=assistance.assistant if assistance is not None else None,
+            activity=ctx.services.get(RoomActivity),  # type: ignore[type-abstract]
         )
         ctx.services.provide(RealtimeHub, hub)
     return hub

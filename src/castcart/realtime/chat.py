@@ -217,6 +217,8 @@ class ChatPipeline:
                 "at": now_iso(),
             }
         )
+        if room.activity is not None:
+            room.activity.interacted(room.store_id, room.show_id, viewer, "chat")
         if viewer.is_staff and self.publish is not None:
             # host speech goes to the live guard and the audit log (off the loop: the bus
             # may write to Redis)

@@ -46,6 +46,8 @@ class RoomCounters:
         if not conn.like_bucket.take():
             return  # flood: ignored silently, likes are aggregated anyway
         room = self.room
+        if room.activity is not None:
+            room.activity.interacted(room.store_id, room.show_id, conn.viewer, "like")
         if room.channel is None:
             self.likes_total += 1
         else:

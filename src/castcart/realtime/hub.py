@@ -56,6 +56,7 @@ from castcart.events import (
 from castcart.events.bus import ALL
 from castcart.events.types import event_classes
 from castcart.moderation.filters import WordFilterSet
+from castcart.realtime.activity import RoomActivity
 from castcart.realtime.chat import ChatAssistant, ChatPipeline, ChatTranslator, TranslatorFor
 from castcart.realtime.connection import (
     CLOSE_BANNED,
@@ -129,6 +130,7 @@ class ShowHub:
         executor: Executor | None = None,
         wall: Clock = time.time,
         assistant: ChatAssistant | None = None,
+        activity: RoomActivity | None = None,
     ) -> None:
         self.store_id = store_id
         self.show_id = show_id
@@ -139,6 +141,7 @@ class ShowHub:
         self.clock: Clock = clock or self.loop.time
         self.wall = wall
         self.executor = executor
+        self.activity = activity  # told of joins, leaves, likes, chat (analytics)
         self.channel: Channel | None = None  # set by the registry when nodes share shows
         self.epoch = secrets.token_hex(6)  # changes when a hub is re-created: seq restarts
         self.seq = 0
@@ -536,9 +539,11 @@ class RealtimeHub:
         book: MetricsBook | None = None,
         executor: Executor | None = None,
         assistant: ChatAssistant | None = None,
+        activity: RoomActivity | None = None,
     ) -> None:
         self.bus = bus
         self.assistant = assistant
+        self.activity = activity
         self.limits = limits or HubLimits()
         self.translator_for = translator_for
         self.moderation = moderation
@@ -602,6 +607,7 @@ class RealtimeHub:
                 currency=currency,
                 executor=self.executor,
                 assistant=self.assistant,
+                activity=self.activity,
             )
             self._shows[show_id] = hub
         return hub

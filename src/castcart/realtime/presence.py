@@ -41,6 +41,8 @@ class RoomPresence:
             self._langs[viewer.lang] += 1
         self.peak_viewers = max(self.peak_viewers, self.audience)
         self.schedule()
+        if self.room.activity is not None:
+            self.room.activity.joined(self.room.store_id, self.room.show_id, viewer)
 
     def left(self, viewer: Viewer) -> None:
         if viewer.country:
@@ -48,6 +50,8 @@ class RoomPresence:
         if viewer.lang:
             self._langs[viewer.lang] -= 1
         self.schedule()
+        if self.room.activity is not None:
+            self.room.activity.left(self.room.store_id, self.room.show_id, viewer)
 
     def languages(self) -> frozenset[str]:
         """Languages of the show's viewers now (every node's, with a channel)."""
