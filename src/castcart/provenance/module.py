@@ -1,6 +1,10 @@
-"""What `provenance` contributes to the app: nothing wired yet (the Merkle log and its
-checkpoints are pure logic so far; the event tables, API and verify page come next)."""
+"""What `provenance` contributes to the app: the EPCIS event log per store (tables), the
+recording API for staff and the public journey, checkpoint and proof endpoints."""
 
 from castcart.core.modules import DomainModule
 
-MODULE = DomainModule("provenance")
+MODULE = DomainModule(
+    "provenance",
+    models=("castcart.provenance.models",),
+    routers=("castcart.provenance.api:router", "castcart.provenance.api:shop_router"),
+)
