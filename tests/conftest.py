@@ -20,6 +20,14 @@ from castcart.web.app import create_app
 from castcart.web.serving import uvicorn_options
 from tests.helpers import Api
 
+# Every app a test starts (in process or as a `castcart serve` child) reads the compliance
+# guard's training embeddings from the one cache `make` builds, not from its own fresh data
+# directory (recomputing them costs a minute of CPU per process).
+os.environ.setdefault(
+    "CASTCART_SEMANTIC_CACHE",
+    str(Path(__file__).resolve().parents[1] / "var" / "cache" / "compliance"),
+)
+
 POSTGRES_URL = os.environ.get("CASTCART_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("CASTCART_TEST_REDIS_URL", "")
 REQUIRE_SERVICES = os.environ.get("CASTCART_REQUIRE_SERVICES") == "1"

@@ -149,7 +149,7 @@ async def show_figure(
     if name not in DASHBOARD_QUERIES:
         raise NotFoundError(
             f"unknown figure {name!r}; one of {', '.join(DASHBOARD_QUERIES)}",
-            code=AnalyticsErrorCode.UNKNOWN_QUERY,
+            code=AnalyticsErrorCode.UNKNOWN_ANALYTICS_QUERY,
         )
     await run_in_threadpool(_currency, ctx, staff.store_id, show_id)
     analytics = analytics_of(ctx)

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 class AnalyticsErrorCode(StrEnum):
     BAD_BEACON = "bad_beacon"
-    UNKNOWN_BACKEND = "unknown_analytics_backend"
-    UNKNOWN_QUERY = "unknown_analytics_query"
+    UNKNOWN_ANALYTICS_BACKEND = "unknown_analytics_backend"
+    UNKNOWN_ANALYTICS_QUERY = "unknown_analytics_query"
     STORE_UNAVAILABLE = "analytics_unavailable"
     SHOW_NOT_FOUND = "show_not_found"

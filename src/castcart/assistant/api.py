@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from castcart.assistant import service
 from castcart.assistant.engine import Answer, Question
+from castcart.assistant.errors import AssistantErrorCode
 from castcart.assistant.intent import strip_mention, wants
 from castcart.assistant.models import FaqEntry, HandOff
 from castcart.core.errors import NotFoundError, UnprocessableError
@@ -149,7 +150,7 @@ def _show_context(
     with ctx.db.read() as session:
         show = session.get(Show, show_id)
         if show is None or show.store_id != store_id:
-            raise NotFoundError("show not found", code="show_not_found")
+            raise NotFoundError("show not found", code=AssistantErrorCode.SHOW_NOT_FOUND)
         showcase = tuple(
             session.scalars(
                 select(ShowProduct.product_id)
@@ -176,7 +177,7 @@ def answer_question(
     """Answer one question; a hand-off is written to the queue (with the draft)."""
     _mentioned, question_text = strip_mention(text)
     if not question_text:
-        raise UnprocessableError("the question is empty", code="invalid_question")
+        raise UnprocessableError("the question is empty", code=AssistantErrorCode.INVALID_QUESTION)
     pinned, showcase = _show_context(ctx, store_id, show_id)
     question = Question(
         text=question_text,

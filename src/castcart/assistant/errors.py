@@ -11,3 +11,4 @@ class AssistantErrorCode(StrEnum):
     INVALID_FAQ = "invalid_faq"
     PRODUCT_NOT_FOUND = "product_not_found"
     SHOW_NOT_FOUND = "show_not_found"
+    STORE_NOT_FOUND = "store_not_found"

@@ -55,7 +55,7 @@ FAQ_TOPICS = ("returns", "warranty", "shipping", "payment", "sizing", "care", "g
 def snapshot(session: Session, store_id: str) -> StoreSnapshot:
     store = session.get(Store, store_id)
     if store is None:
-        raise UnprocessableError("store not found", code="store_not_found")
+        raise UnprocessableError("store not found", code=AssistantErrorCode.STORE_NOT_FOUND)
     products = []
     rows = session.scalars(
         select(Product)

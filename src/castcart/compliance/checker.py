@@ -643,12 +643,18 @@ def _semantic_severity(
     return "medium", ""
 
 
+SEMANTIC_MIN_WORDS = 4
+
+
 def _semantic_findings(
     doc: _Doc, rules: tuple[CompiledRule, ...], kept: list[Finding], *, defer: bool = True
 ) -> list[Finding]:
     from castcart.compliance import semantic
 
-    spans = _sentences(doc)
+    # A greeting or a two-word aside carries no claim the rules would miss, and the
+    # classifier is least reliable there ("Thanks for joining!" sat close to a French
+    # thank-you-to-my-partners line): the semantic layer reads sentences of 4+ words.
+    spans = [sp for sp in _sentences(doc) if len(WORD_RE.findall(sp[2])) >= SEMANTIC_MIN_WORDS]
     if not spans:
         return []
     by_cat: dict[str, list[CompiledRule]] = {}

@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     analytics_heartbeat_seconds: float = Field(default=30.0, gt=0, le=60)  # room beats
     analytics_consent_ttl_seconds: float = Field(default=30.0, ge=0)  # consent cache
     notifications_max_attempts: int = Field(default=10, ge=1)
+    # how long a claimed mail is left to the process that claimed it before another may
+    # retry it (that process may have died between claiming and sending)
+    notifications_lease_seconds: float = Field(default=120.0, ge=1)
 
     # Show reminders and replays (castcart.audience, docs/audience.md). Reminder mails use
     # the SMTP settings above; Web Push needs a VAPID key (`castcart audience vapid-keys`).

@@ -77,7 +77,7 @@ def request_mail(
             return existing.id
 
 
-def _claim(db: Database, row_id: str, now: datetime) -> bool:
+def _claim(db: Database, row_id: str, now: datetime, lease: timedelta = LEASE) -> bool:
     with db.write() as session:
         result = session.execute(
             update(SentNotification)
@@ -85,7 +85,7 @@ def _claim(db: Database, row_id: str, now: datetime) -> bool:
                 SentNotification.id == row_id,
                 SentNotification.status == "pending",
                 (SentNotification.claimed_at.is_(None))
-                | (SentNotification.claimed_at < now - LEASE),
+                | (SentNotification.claimed_at < now - lease),
             )
             .values(claimed_at=now)
         )
@@ -137,7 +137,8 @@ def deliver(
 ) -> str | None:
     """Send one pending mail; returns its status afterwards (None: someone else has it)."""
     now = now or utcnow()
-    if not _claim(db, row_id, now):
+    lease = timedelta(seconds=settings.notifications_lease_seconds)
+    if not _claim(db, row_id, now, lease):
         return None
     with db.read() as session:
         row = session.get(SentNotification, row_id)
