@@ -41,7 +41,7 @@ def test_eur_19_tote_is_quoted_in_the_right_rupiah(
     try:
         page = watch.page()
         page.goto(site.show_url)
-        card = page.locator(".card", has_text="Organic cotton tote")
+        card = page.locator(".card", has_text="Tas katun organik")
         # The card is in the shopper's currency (the Indonesian page guesses ID from the
         # browser): EUR 19 converted at the quote's snapshot, written as the server writes it.
         sen = convert(1900, "EUR", "IDR", fx_snapshot(site.settings))
