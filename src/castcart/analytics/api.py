@@ -38,7 +38,7 @@ def analytics_of(ctx: AppContext) -> Analytics:
     if found is None or not found.enabled:
         raise DomainError(
             "analytics is off (CASTCART_ANALYTICS_BACKEND)",
-            code=AnalyticsErrorCode.STORE_UNAVAILABLE,
+            code=AnalyticsErrorCode.ANALYTICS_UNAVAILABLE,
         )
     return found
 

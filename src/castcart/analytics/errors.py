@@ -7,5 +7,5 @@ class AnalyticsErrorCode(StrEnum):
     BAD_BEACON = "bad_beacon"
     UNKNOWN_ANALYTICS_BACKEND = "unknown_analytics_backend"
     UNKNOWN_ANALYTICS_QUERY = "unknown_analytics_query"
-    STORE_UNAVAILABLE = "analytics_unavailable"
+    ANALYTICS_UNAVAILABLE = "analytics_unavailable"
     SHOW_NOT_FOUND = "show_not_found"
