@@ -86,7 +86,7 @@ def test_host_answers_a_handed_off_question_from_the_console(
     page.goto(f"{site.show_url}?lang=en")
     _connected(page)
     page.get_by_label("Your message").fill("@assistant is the scarf waterproof?")
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     said = page.locator(
         "#cc-chat .chat-line.role-assistant .chat-text", has_text="passed your question"
     )

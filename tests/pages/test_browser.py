@@ -230,7 +230,7 @@ def test_host_pins_shopper_buys_console_counts_the_order(
 
     # What the host says in chat is checked live: a claim the market forbids raises an alert.
     console.get_by_label("Your message").fill("The best scarf in the world, 100% guaranteed!")
-    console.get_by_role("button", name="Send").click()
+    console.get_by_role("button", name="Send", exact=True).click()
     console.locator("#cc-alerts .alert", has_text="The best scarf in the world").wait_for()
     console.screenshot(path=str(artifacts / "console.png"), full_page=True)
     shop.screenshot(path=str(artifacts / "shopper-paid-de.png"), full_page=True)
