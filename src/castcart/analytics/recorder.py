@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from sqlalchemy import select
 
 from castcart.analytics.schema import Event
@@ -240,10 +241,27 @@ class Analytics:
             return self._writer
 
     def open(self) -> None:
-        """Open the store and start the writer (the app's lifespan; again after a close)."""
+        """Open the store and start the writer (the app's lifespan; again after a close).
+
+        A DuckDB file takes one writing process: a second app process or node on the same
+        file (``--workers 2``, two nodes on Redis sharing a data directory) cannot open it.
+        That node then records no analytics and its dashboard answers
+        ``analytics_unavailable``, rather than failing to start; several processes need the
+        PostgreSQL or ClickHouse backend."""
         with self._lock:
             self._closed = False
-        self.writer  # noqa: B018 - opened on first use
+        try:
+            self.writer  # noqa: B018 - opened on first use
+        except duckdb.Error as exc:
+            log.error(
+                "analytics store %s is held by another process (%s): this process records no "
+                "analytics; with several app processes or nodes set "
+                "CASTCART_ANALYTICS_BACKEND=postgres or clickhouse",
+                store_location(self.settings),
+                exc,
+            )
+            with self._lock:
+                self._closed = True
 
     def _record_room(self, events: list[Event]) -> None:
         self.record(events)
