@@ -210,3 +210,12 @@ def test_shopper_page_counts_down_to_iftar_in_ramadan(
     # Outside Ramadan the option stays stored but nothing is shown.
     monkeypatch.setattr(routes, "utcnow", lambda: datetime(2027, 4, 1, 10, 0, tzinfo=UTC))
     assert 'id="cc-iftar"' not in api.client.get(f"{url}?lang=en").text
+
+
+def test_every_eu_member_and_the_eea_states_get_the_dsa_label() -> None:
+    """The EU list is the tax table's one list (a hand copy here once left out Hungary)."""
+    from castcart.compliance.disclosure import regime_for
+    from castcart.tax.table import EU_MEMBERS
+
+    assert {regime_for(c) for c in EU_MEMBERS | {"NO", "IS", "LI"}} == {"dsa"}
+    assert regime_for("HU") == "dsa"

@@ -26,44 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from castcart.tax.table import EU_MEMBERS
+
 Relationship = Literal["none", "sponsored", "gifted", "affiliate"]
 RELATIONSHIPS: tuple[Relationship, ...] = ("none", "sponsored", "gifted", "affiliate")
 Regime = Literal["ftc", "asa", "dsa", "general"]
 
-# EU member states and the EEA states that apply the UCPD (Norway, Iceland, Liechtenstein).
-EU_EEA: frozenset[str] = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "NO",
-        "IS",
-        "LI",
-    ]
-)
+# EU member states (the tax table keeps the one list) and the EEA states that apply the
+# UCPD (Norway, Iceland, Liechtenstein).
+EU_EEA: frozenset[str] = EU_MEMBERS | {"NO", "IS", "LI"}
 
 
 def regime_for(country: str | None) -> Regime:
